@@ -1,0 +1,59 @@
+# marketing-kit: every target creates .venv on first use, so each works on a fresh machine
+# that has only Python 3.11, pip and make.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-dev
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+ASSIGNMENTS := $(notdir $(wildcard solutions/*))
+
+.PHONY: lab test lint release data bench browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
+
+## make lab: install the kit and open JupyterLab on the student notebooks.
+lab: $(VENV)/.installed
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks
+
+## make test: install the dev extra (and the browser the UI test needs) and run every test.
+test: $(STAMP) browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## make release: regenerate notebooks/ from solutions/ with nbgrader.
+release: $(VENV)/.installed
+	@for a in $(ASSIGNMENTS); do \
+		$(BIN)/nbgrader generate_assignment "$$a" --force --log-level=WARN || exit 1; \
+	done
+
+## make data: rebuild the synthetic datasets (byte-identical to the committed ones).
+data: $(VENV)/.installed
+	$(BIN)/python -m marketing_kit.synthetic datasets
+
+## make bench: run the benchmarks in benchmarks/.
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+## Debian's Chromium for the browser test; never `playwright install` (no internet here).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null || \
+		echo "WARNING: could not install chromium; the browser test will skip"; }
+
+clean:
+	rm -rf $(VENV) autograded submitted feedback gradebook.db .pytest_cache

@@ -1,0 +1,1 @@
+"""Instructor-side helpers: driving nbgrader in-process and building submissions."""

@@ -1,0 +1,1 @@
+"""Explorers: thin ipywidgets shells around the topic functions, one module per topic."""

@@ -1,0 +1,25 @@
+"""nbgrader configuration for the marketing-kit course (the repository root is the course)."""
+
+c = get_config()  # noqa: F821 - injected by traitlets when nbgrader loads this file
+
+c.CourseDirectory.course_id = "marketing-kit"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+c.CourseDirectory.submitted_directory = "submitted"
+c.CourseDirectory.autograded_directory = "autograded"
+c.CourseDirectory.feedback_directory = "feedback"
+
+# Every cell gets this long to run; a hanging answer costs at most this much per cell.
+c.Execute.timeout = 20
+c.Execute.interrupt_on_timeout = True
+
+# Deleted or edited test cells are restored from the gradebook at autograde time.
+c.OverwriteCells.add_missing_cells = True
+
+# Student stubs raise NotImplementedError.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
+# Keep the stored output of a runaway print bounded (characters per output).
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100

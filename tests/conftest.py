@@ -1,0 +1,28 @@
+"""Shared fixtures: every test runs with throw-away Jupyter, IPython and matplotlib dirs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_jupyter_dirs(tmp_path_factory: pytest.TempPathFactory):
+    """Point JUPYTER_*, IPYTHONDIR and MPLCONFIGDIR at temporary folders for the whole run."""
+    base = tmp_path_factory.mktemp("jupyter-env")
+    names = ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR",
+             "MPLCONFIGDIR")
+    with pytest.MonkeyPatch.context() as patch:
+        for name in names:
+            folder = base / name.lower()
+            folder.mkdir()
+            patch.setenv(name, str(folder))
+        patch.setenv("MPLBACKEND", "Agg")
+        patch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        patch.delenv("JUPYTER_PATH", raising=False)
+        yield base
+    os.environ.pop("NBGRADER_EXECUTION", None)
