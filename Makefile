@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 ASSIGNMENTS := $(notdir $(wildcard solutions/*))
+# nbgrader runs the `alembic` executable by name, so the venv's bin must be on PATH.
+export PATH := $(abspath $(BIN)):$(PATH)
 
 .PHONY: lab test lint release data bench browser-deps clean
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,5 +25,7 @@ def isolated_jupyter_dirs(tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("MPLBACKEND", "Agg")
         patch.setenv("PYDEVD_DISABLE_FILE_VALIDATION", "1")
         patch.delenv("JUPYTER_PATH", raising=False)
+        # nbgrader runs the `alembic` executable by name: put this venv's bin first on PATH.
+        patch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
         yield base
     os.environ.pop("NBGRADER_EXECUTION", None)
