@@ -60,7 +60,9 @@ def test_anatomy(path):
         assert nbgrader(cell).get("locked"), f"{name}: test cells are locked"
         visible, _, hidden = cell.source.partition("### BEGIN HIDDEN TESTS")
         assert "assert" in visible, f"{name}: a visible sanity check the student can run"
-        assert "### END HIDDEN TESTS" in hidden and "assert" in hidden, f"{name}: hidden tests"
+        assert "### END HIDDEN TESTS" in hidden and re.search(r"assert|AssertionError", hidden), (
+            f"{name}: hidden tests"
+        )
         body = ast.parse(cell.source).body
         assert body and not isinstance(body[-1], ast.Expr), (
             f"{name}: a test cell must not end on an expression (nbgrader would give a blank "
