@@ -1,0 +1,308 @@
+"""SWOT made quantitative: IFE/EFE weighted scores, the TOWS cross matrix and the IE matrix.
+
+Sources
+-------
+* Seed ``003_acc37c7ae0022513.txt`` lists "SWOT Matrix cross (TOWS) 전략" for the exam: SWOT reads
+  the external environment (opportunities, threats) and the internal capabilities (strengths,
+  weaknesses), and the cross matrix turns the four lists into strategies.
+* F. R. David, *Strategic Management: Concepts and Cases* (Prentice Hall, e.g. 13th ed. 2011,
+  ch. 3 "EFE Matrix", ch. 4 "IFE Matrix", ch. 6 "The Internal-External (IE) Matrix"):
+  weights run from 0.0 (not important) to 1.0 and sum to 1.0 within each matrix; every factor gets
+  a 1-4 rating; the total weighted score sum(weight x rating) runs from 1.0 to 4.0 with 2.5 as
+  the average. The two rating scales differ (:data:`RATING_SCALES`):
+  IFE 1 = major weakness, 2 = minor weakness, 3 = minor strength, 4 = major strength (so a
+  strength is rated 3 or 4 and a weakness 1 or 2); EFE 1 = the firm's response is poor,
+  2 = average, 3 = above average, 4 = superior (any external factor may get any rating).
+* H. Weihrich (1982), "The TOWS Matrix - A Tool for Situational Analysis", *Long Range Planning*
+  15(2), 54-66: cross the internal lists with the external ones into SO (maxi-maxi), WO
+  (mini-maxi), ST (maxi-mini) and WT (mini-mini) strategies.
+
+Items are a tidy table with one row per factor and the columns :data:`ITEM_COLUMNS`
+(``factor``, ``kind`` in S/W/O/T, ``weight``, ``rating``) plus an optional ``code`` (S1, O2 ...).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from marketing_kit._validate import (
+    check_choice,
+    check_dataframe,
+    check_number,
+    check_numeric_column,
+)
+
+ITEM_COLUMNS = ("factor", "kind", "weight", "rating")
+KINDS = ("S", "W", "O", "T")
+SIDES = {"internal": ("S", "W"), "external": ("O", "T")}
+KIND_NAMES = {"S": "strength", "W": "weakness", "O": "opportunity", "T": "threat"}
+
+#: What each rating means (David, ch. 3-4). The IFE scale rates the factor itself; the EFE scale
+#: rates how well the firm's current strategies respond to it.
+RATING_SCALES = {
+    "internal": {1: "major weakness", 2: "minor weakness", 3: "minor strength",
+                 4: "major strength"},
+    "external": {1: "poor response", 2: "average response", 3: "above-average response",
+                 4: "superior response"},
+}
+#: Allowed IFE ratings per kind: strengths 3-4, weaknesses 1-2 (David, ch. 4).
+IFE_RATING_RANGE = {"S": (3.0, 4.0), "W": (1.0, 2.0)}
+#: How far the weights of one matrix may miss 1.0 (absorbs float round-off, not sloppy weights).
+WEIGHT_TOLERANCE = 1e-3
+
+#: TOWS cells in Weihrich's layout (columns S, W; rows O, T), with his nicknames.
+TOWS_STRATEGIES = {
+    "SO": "maxi-maxi: use strengths to exploit opportunities",
+    "WO": "mini-maxi: overcome weaknesses by exploiting opportunities",
+    "ST": "maxi-mini: use strengths to counter threats",
+    "WT": "mini-mini: minimise weaknesses and avoid threats",
+}
+
+#: IE cells by (internal band, external band); IFE on the x-axis, EFE on the y-axis (David, ch. 6).
+IE_BANDS = ("strong", "average", "weak"), ("high", "medium", "low")
+IE_CELLS = {
+    ("strong", "high"): "I", ("average", "high"): "II", ("weak", "high"): "III",
+    ("strong", "medium"): "IV", ("average", "medium"): "V", ("weak", "medium"): "VI",
+    ("strong", "low"): "VII", ("average", "low"): "VIII", ("weak", "low"): "IX",
+}
+IE_POSTURES = {
+    "grow and build": ("I", "II", "IV"),
+    "hold and maintain": ("III", "V", "VII"),
+    "harvest or divest": ("VI", "VIII", "IX"),
+}
+#: Totals are rounded to this many decimals before banding, so a float sum such as
+#: 2.9999999999999996 (ten factors of weight 0.1 rated 3) counts as the 3.0 it means.
+IE_ROUNDING = 6
+
+
+def check_items(items: object, kinds: tuple[str, ...] = KINDS) -> pd.DataFrame:
+    """Validate a SWOT item table and return its rows of the given ``kinds`` (index kept).
+
+    ``kind`` must be one of S, W, O, T; ``weight`` in [0, 1]; ``rating`` in [1, 4]; strengths
+    must be rated 3-4 and weaknesses 1-2 (David's IFE convention). A factor that is both a
+    strength and a weakness is listed twice, once per kind, so (factor, kind) must be unique.
+    """
+    frame = check_dataframe("items", items, ITEM_COLUMNS)
+    _check_kinds(frame)
+    if frame["factor"].isna().any() or (frame["factor"].astype(str).str.strip() == "").any():
+        raise ValueError("items['factor'] must name every factor (no blank or missing names)")
+    check_numeric_column("items", frame, "weight", low=0.0, high=1.0)
+    rating = check_numeric_column("items", frame, "rating", low=1.0, high=4.0)
+    for kind, (low, high) in IFE_RATING_RANGE.items():
+        wrong = frame.loc[(frame["kind"] == kind) & ~rating.between(low, high), "factor"]
+        if len(wrong):
+            raise ValueError(
+                f"items['rating'] of a {KIND_NAMES[kind]} must be in [{low:g}, {high:g}] on the "
+                f"IFE scale (1 = major weakness ... 4 = major strength); check {list(wrong)[:3]}"
+            )
+    if frame.duplicated(["factor", "kind"]).any():
+        repeated = list(frame.loc[frame.duplicated(["factor", "kind"]), "factor"])
+        raise ValueError(f"items has the same factor twice under one kind: {repeated[:3]}")
+    if "code" in frame.columns and frame["code"].duplicated().any():
+        repeated = list(frame.loc[frame["code"].duplicated(), "code"])
+        raise ValueError(f"items['code'] must be unique; repeated: {repeated}")
+    return frame[frame["kind"].isin(kinds)]
+
+
+def _check_kinds(frame: pd.DataFrame) -> None:
+    unknown = sorted({str(k) for k in frame["kind"] if k not in KINDS})
+    if unknown:
+        raise ValueError(f"items['kind'] must be one of {list(KINDS)}; got unknown {unknown}")
+
+
+def _side(items: object, kind: str) -> pd.DataFrame:
+    check_choice("kind", kind, tuple(SIDES))
+    rows = check_items(items, SIDES[kind])
+    if rows.empty:
+        raise ValueError(f"items has no {kind} factors (kind {' or '.join(SIDES[kind])})")
+    total = float(rows["weight"].astype(float).sum())
+    if abs(total - 1.0) > WEIGHT_TOLERANCE:
+        raise ValueError(
+            f"items['weight'] of the {kind} factors ({'+'.join(SIDES[kind])}) must sum to 1 "
+            f"(within {WEIGHT_TOLERANCE:g}); they sum to {total:.4f}"
+        )
+    return rows
+
+
+def codes(items: pd.DataFrame) -> pd.Series:
+    """Short labels S1, S2, W1 ...: the ``code`` column if given, else numbered in row order."""
+    frame = check_dataframe("items", items, ("kind",))
+    if "code" in frame.columns:
+        return frame["code"].astype(str)
+    number = frame.groupby("kind", sort=False).cumcount() + 1
+    return frame["kind"].astype(str) + number.astype(str)
+
+
+def evaluation_matrix(items: pd.DataFrame, kind: str = "internal") -> pd.DataFrame:
+    """The IFE (``kind="internal"``) or EFE (``"external"``) matrix of David, ch. 3-4.
+
+    One row per factor (strengths before weaknesses, opportunities before threats, as David lists
+    them) with ``code``, ``factor``, ``kind``, ``weight``, ``rating``, ``meaning`` (the rating's
+    words on that matrix's scale) and ``weighted_score`` = weight x rating.
+    """
+    items = check_items(items).reset_index(drop=True)
+    rows = _side(items, kind)
+    order = {k: i for i, k in enumerate(KINDS)}
+    table = pd.DataFrame({
+        "code": codes(items).loc[rows.index],
+        "factor": rows["factor"].astype(str),
+        "kind": rows["kind"],
+        "weight": rows["weight"].astype(float),
+        "rating": rows["rating"].astype(float),
+    })
+    table = table.iloc[table["kind"].map(order).argsort(kind="stable")].reset_index(drop=True)
+    table["meaning"] = [_meaning(r, RATING_SCALES[kind]) for r in table["rating"]]
+    table["weighted_score"] = table["weight"] * table["rating"]
+    return table
+
+
+def _meaning(rating: float, scale: dict[int, str]) -> str:
+    low, high = math.floor(rating), math.ceil(rating)
+    return scale[low] if low == high else f"between {scale[low]} and {scale[high]}"
+
+
+def weighted_score(items: pd.DataFrame, kind: str = "internal") -> float:
+    """Total weighted score sum(weight x rating) of the IFE or EFE matrix (David, ch. 3-4).
+
+    Runs from 1.0 to 4.0; 2.5 is the average. ``kind`` is ``"internal"`` (S and W rows, IFE) or
+    ``"external"`` (O and T rows, EFE); the weights of that side must sum to 1.
+
+    >>> items = pd.DataFrame({"factor": ["brand", "cash"], "kind": ["S", "W"],
+    ...                       "weight": [0.6, 0.4], "rating": [4, 1]})
+    >>> round(weighted_score(items, "internal"), 2)
+    2.8
+    """
+    return float(evaluation_matrix(items, kind)["weighted_score"].sum())
+
+
+def normalise_weights(items: pd.DataFrame, column: str = "importance") -> pd.DataFrame:
+    """Turn raw importance points into weights that sum to 1 within each side.
+
+    ``weight`` = points / (sum of points of the same side), internal (S+W) and external (O+T)
+    separately, because an IFE and an EFE matrix each need weights summing to 1 (David).
+    Returns a copy with the ``weight`` column set.
+    """
+    frame = check_dataframe("items", items, ("kind", column))
+    _check_kinds(frame)
+    points = check_numeric_column("items", frame, column, low=0.0)
+    side = frame["kind"].map({k: s for s, ks in SIDES.items() for k in ks})
+    totals = points.groupby(side).transform("sum")
+    empty = sorted(set(side[totals <= 0]))
+    if empty:
+        raise ValueError(f"items[{column!r}] must sum to more than 0 on each side; 0 on {empty}")
+    return frame.assign(weight=points / totals)
+
+
+def intensity(items: pd.DataFrame) -> pd.Series:
+    """How hard each factor pulls, on a 1-4 scale, for ranking TOWS pairs.
+
+    The raw ratings point in different directions: a strength rated 4 is a major strength,
+    but a weakness rated 1 is a *major* weakness (IFE scale), and an opportunity or threat rated 1
+    is one the firm answers *poorly* (EFE scale), which is where a new strategy has most to add.
+    So intensity = rating for S, and 5 - rating for W, O and T. This ranking rule is the kit's
+    own (Weihrich 1982 does not quantify the cells).
+    """
+    rows = check_items(items)
+    rating = rows["rating"].astype(float)
+    return rating.where(rows["kind"] == "S", 5.0 - rating)
+
+
+def tows_matrix(items: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
+    """Every internal x external pair in Weihrich's (1982) four cells SO, WO, ST, WT, ranked.
+
+    Each factor's salience is weight x :func:`intensity`; a pair's ``priority`` is the product
+    of its two saliences, so a pair ranks high only when both factors matter. Rows come cell by
+    cell (SO, WO, ST, WT) and by falling priority, with ``rank`` 1 = first within the cell; an
+    empty ``idea`` column is left for the strategy the student writes. ``top`` keeps the first
+    ``top`` pairs of each cell. Both sides' weights must sum to 1.
+    """
+    items = check_items(items).reset_index(drop=True)
+    internal, external = _side(items, "internal"), _side(items, "external")
+    if top is not None:
+        top = check_number("top", top, low=1, integer=True)
+    label = codes(items)
+    salience = items["weight"].astype(float) * intensity(items)
+    rows = []
+    for strategy in TOWS_STRATEGIES:
+        inner = internal[internal["kind"] == strategy[0]]
+        outer = external[external["kind"] == strategy[1]]
+        for i in inner.index:
+            for o in outer.index:
+                rows.append({
+                    "strategy": strategy,
+                    "internal_code": label[i], "internal": str(items.at[i, "factor"]),
+                    "external_code": label[o], "external": str(items.at[o, "factor"]),
+                    "internal_salience": salience[i], "external_salience": salience[o],
+                    "priority": salience[i] * salience[o],
+                })
+    table = pd.DataFrame(rows, columns=["strategy", "internal_code", "internal", "external_code",
+                                        "external", "internal_salience", "external_salience",
+                                        "priority"])
+    cell_order = table["strategy"].map({s: i for i, s in enumerate(TOWS_STRATEGIES)})
+    table = table.assign(_cell=cell_order).sort_values(
+        ["_cell", "priority"], ascending=[True, False], kind="stable")
+    table["rank"] = table.groupby("strategy").cumcount() + 1
+    if top is not None:
+        table = table[table["rank"] <= top]
+    return table.drop(columns="_cell").reset_index(drop=True).assign(idea="")
+
+
+def swot_lists(items: pd.DataFrame) -> dict[str, list[str]]:
+    """The four SWOT lists for a 2 x 2 board: kind -> factors, heaviest weight first."""
+    rows = check_items(items)
+    board = {}
+    for kind in KINDS:
+        part = rows[rows["kind"] == kind].sort_values("weight", ascending=False, kind="stable")
+        board[kind] = list(part["factor"].astype(str))
+    return board
+
+
+def ie_band(total: float, kind: str = "internal") -> str:
+    """Band of an IFE total (weak/average/strong) or EFE total (low/medium/high), David ch. 6.
+
+    David's bands are 1.0-1.99, 2.0-2.99 and 3.0-4.0. Read as half-open intervals
+    [1, 2), [2, 3), [3, 4] they cover every total exactly once: a total of exactly 2.0 is
+    average/medium and exactly 3.0 is strong/high. Totals are first rounded to
+    :data:`IE_ROUNDING` decimals so float round-off cannot move a 3.0 down a band.
+    """
+    check_choice("kind", kind, tuple(SIDES))
+    name = "ife_total" if kind == "internal" else "efe_total"
+    value = round(check_number(name, total, low=1.0, high=4.0), IE_ROUNDING)
+    bands = IE_BANDS[0] if kind == "internal" else IE_BANDS[1]
+    if value >= 3.0:
+        return bands[0]
+    if value >= 2.0:
+        return bands[1]
+    return bands[2]
+
+
+def ie_cell(ife_total: float, efe_total: float) -> str:
+    """IE-matrix cell (Roman numeral I-IX) for an IFE total (x-axis) and an EFE total (y-axis).
+
+    Cells are numbered row by row from the top left: high EFE gives I (strong IFE), II
+    (average), III (weak); medium EFE gives IV, V, VI; low EFE gives VII, VIII, IX
+    (David, ch. 6). Boundary values follow :func:`ie_band`.
+
+    >>> ie_cell(3.0, 2.0), ie_cell(2.99, 2.99), ie_cell(1.0, 4.0)
+    ('IV', 'V', 'III')
+    """
+    internal = ie_band(check_number("ife_total", ife_total, low=1.0, high=4.0), "internal")
+    external = ie_band(check_number("efe_total", efe_total, low=1.0, high=4.0), "external")
+    return IE_CELLS[(internal, external)]
+
+
+def ie_posture(cell: str) -> str:
+    """Strategy posture of an IE cell: I, II, IV grow and build; III, V, VII hold and maintain;
+    VI, VIII, IX harvest or divest (David, ch. 6)."""
+    check_choice("cell", cell, tuple(IE_CELLS.values()))
+    return next(posture for posture, cells in IE_POSTURES.items() if cell in cells)
+
+
+def ie_position(items: pd.DataFrame) -> dict[str, object]:
+    """IFE and EFE totals of ``items`` with their bands, IE cell and posture, in one dict."""
+    ife, efe = weighted_score(items, "internal"), weighted_score(items, "external")
+    cell = ie_cell(ife, efe)
+    return {"ife_total": ife, "efe_total": efe, "internal": ie_band(ife, "internal"),
+            "external": ie_band(efe, "external"), "cell": cell, "posture": ie_posture(cell)}
