@@ -62,7 +62,8 @@ def test_trinomial_variance_equals_variance_of_plus_minus_one_coding():
 
 def test_bootstrap_agrees_with_the_analytic_se():
     rng = np.random.default_rng(2016)
-    scores = rng.choice(np.arange(11), 800, p=[.02, .01, .02, .03, .04, .08, .10, .15, .20, .15, .20])
+    probabilities = [.02, .01, .02, .03, .04, .08, .10, .15, .20, .15, .20]
+    scores = rng.choice(np.arange(11), 800, p=probabilities)
     analytic = m.nps_interval(scores)
     boot = stats.bootstrap((scores,), _nps_vectorised, n_resamples=4000, vectorized=True,
                            method="percentile", random_state=rng)
@@ -164,7 +165,8 @@ def test_survey_has_the_promised_structure(survey):
     answered = survey.dropna(subset=["likelihood"])
     assert answered["likelihood"].between(0, 10).all() and survey["ces"].between(1, 7).all()
     by_segment = m.nps_by_group(answered, "segment")
-    assert by_segment["nps"].idxmax() == "Enterprise" and by_segment["nps"].idxmin() == "Small business"
+    assert by_segment["nps"].idxmax() == "Enterprise"
+    assert by_segment["nps"].idxmin() == "Small business"
     gap = m.compare_nps(answered.loc[answered.segment == "Enterprise", "likelihood"],
                         answered.loc[answered.segment == "Small business", "likelihood"])
     assert gap.p_value < 0.001
