@@ -1,0 +1,160 @@
+"""NPS explorer: a promoter/passive/detractor mix and a sample size drive the NPS and its
+confidence interval; a segment or touchpoint picker drives the 0-10 score distribution.
+
+Every number comes from :mod:`marketing_kit.nps`.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from marketing_kit import nps
+from marketing_kit._validate import check_dataframe
+from marketing_kit.widgets._base import Explorer, figure_png
+
+COLOURS = {"detractor": "#c62828", "passive": "#9e9e9e", "promoter": "#2e7d32"}
+LAYOUT = widgets.Layout(width="340px")
+STYLE = {"description_width": "120px"}
+
+
+class NpsExplorer(Explorer):
+    """Mix sliders (relative weights, normalised to 100 %), sample size and confidence drive
+    ``interval`` (an :class:`~marketing_kit.nps.NpsInterval`) and ``ci_image``; the group
+    pickers drive ``distribution`` (answers per score 0-10) and ``dist_image``."""
+
+    def __init__(self, survey: pd.DataFrame, score_col: str = "likelihood",
+                 group_cols: tuple[str, ...] = ("segment", "touchpoint"),
+                 promoters: float = 45, passives: float = 30, detractors: float = 25,
+                 n: int = 400) -> None:
+        check_dataframe("survey", survey, [score_col, *group_cols])
+        self.survey = survey.dropna(subset=[score_col])
+        nps.check_scores(f"survey[{score_col!r}]", self.survey[score_col], 0, 10)
+        self.score_col, self.group_cols = score_col, group_cols
+        controls: dict[str, widgets.Widget] = {
+            "promoters": widgets.FloatSlider(value=promoters, min=0, max=100, step=1,
+                                             description="Promoters (9-10)"),
+            "passives": widgets.FloatSlider(value=passives, min=0, max=100, step=1,
+                                            description="Passives (7-8)"),
+            "detractors": widgets.FloatSlider(value=detractors, min=0, max=100, step=1,
+                                              description="Detractors (0-6)"),
+            "n": widgets.IntSlider(value=n, min=10, max=5000, step=10, description="Sample size n"),
+            "confidence": widgets.FloatSlider(value=0.95, min=0.80, max=0.99, step=0.01,
+                                              description="Confidence"),
+            "group_by": widgets.Dropdown(options=list(group_cols), value=group_cols[0],
+                                         description="Group by"),
+            "group": widgets.Dropdown(description="Show"),
+        }
+        for control in controls.values():
+            control.layout, control.style = LAYOUT, STYLE
+            if hasattr(control, "continuous_update"):
+                control.continuous_update = False
+        self._set_groups(group_cols[0])
+        controls["group"].options = self._groups
+        controls["group"].value = "all respondents"
+        self.summary = widgets.HTML()
+        self.ci_image = widgets.Image(format="png")
+        self.dist_image = widgets.Image(format="png")
+        self.dist_summary = widgets.HTML()
+        mix = widgets.VBox([controls[k] for k in ("promoters", "passives", "detractors", "n",
+                                                  "confidence")])
+        picker = widgets.VBox([controls["group_by"], controls["group"]])
+        super().__init__(controls, [widgets.HBox([mix, widgets.VBox([self.summary,
+                                                                     self.ci_image])]),
+                                    widgets.HBox([picker, widgets.VBox([self.dist_summary,
+                                                                        self.dist_image])])])
+        controls["group_by"].observe(self._on_group_by, names="value")
+        self.refresh()
+
+    def _set_groups(self, column: str) -> None:
+        values = sorted(self.survey[column].astype(str).unique())
+        self._groups = ["all respondents", *values]
+
+    def _on_group_by(self, change: dict) -> None:
+        self._set_groups(change["new"])
+        self.controls["group"].options = self._groups
+        self.controls["group"].value = "all respondents"
+        self.refresh()
+
+    def shares(self) -> pd.Series:
+        """The slider mix normalised to shares summing to 1."""
+        raw = pd.Series({k: float(self.controls[k + "s"].value) for k in nps.CATEGORIES})
+        if raw.sum() <= 0:
+            raise ValueError("set at least one of promoters, passives, detractors above 0")
+        return raw / raw.sum()
+
+    def selected_scores(self) -> pd.Series:
+        """Likelihood scores of the picked group (or everyone)."""
+        group = self.controls["group"].value
+        if group in (None, "all respondents"):
+            return self.survey[self.score_col]
+        column = self.survey[self.controls["group_by"].value].astype(str)
+        return self.survey.loc[column == group, self.score_col]
+
+    def update(self) -> None:
+        shares = self.shares()
+        self.mix = shares
+        self.interval = nps.interval_from_shares(shares["promoter"], shares["detractor"],
+                                                 self.controls["n"].value,
+                                                 self.controls["confidence"].value)
+        r = self.interval
+        self.summary.value = (
+            f"Mix {shares['promoter']:.0%} / {shares['passive']:.0%} / {shares['detractor']:.0%} "
+            f"&rarr; <b>NPS {r.nps:+.1f}</b>, SE {r.se:.2f}, {r.confidence:.0%} CI "
+            f"[{r.lower:+.1f}, {r.upper:+.1f}] (width {r.upper - r.lower:.1f} points)")
+        self.ci_image.value = figure_png(interval_chart(r))
+
+        scores = self.selected_scores()
+        counts = scores.astype(int).value_counts().reindex(range(11), fill_value=0)
+        self.distribution = counts
+        self.group_interval = nps.nps_interval(scores)
+        g = self.group_interval
+        label = self.controls["group"].value
+        self.dist_summary.value = (f"<b>{label}</b>: n = {g.n}, NPS {g.nps:+.1f} "
+                                   f"(95% CI {g.lower:+.1f} to {g.upper:+.1f})")
+        self.dist_image.value = figure_png(distribution_chart(counts, f"{label} (n = {g.n})"))
+
+
+def interval_chart(interval: nps.NpsInterval) -> Figure:
+    """The NPS as a point with its confidence interval on the -100..100 scale."""
+    figure = Figure(figsize=(5.2, 1.7))
+    axes = figure.subplots()
+    axes.errorbar([interval.nps], [0], xerr=[[interval.nps - interval.lower],
+                                              [interval.upper - interval.nps]],
+                  fmt="o", color="#1565c0", capsize=6, markersize=8)
+    axes.axvline(0, color="black", linewidth=0.8, linestyle="--")
+    axes.set_xlim(-100, 100)
+    axes.set_yticks([])
+    axes.set_xlabel("NPS (points)")
+    axes.set_title(f"NPS {interval.nps:+.1f}, {interval.confidence:.0%} CI "
+                   f"[{interval.lower:+.1f}, {interval.upper:+.1f}], n = {interval.n}", fontsize=9)
+    figure.tight_layout()
+    return figure
+
+
+def distribution_chart(counts: pd.Series, title: str) -> Figure:
+    """Bars of answers per 0-10 score, coloured by Reichheld category, labelled in percent."""
+    figure = Figure(figsize=(5.2, 2.8))
+    axes = figure.subplots()
+    categories = nps.classify(list(counts.index))
+    colours = [COLOURS[c] for c in categories]
+    shares = counts / max(counts.sum(), 1)
+    bars = axes.bar(counts.index, shares * 100, color=colours)
+    axes.bar_label(bars, labels=[f"{v:.0%}" for v in shares], fontsize=7)
+    for category in nps.CATEGORIES:
+        axes.bar([np.nan], [np.nan], color=COLOURS[category], label=category)
+    axes.set_xticks(range(11))
+    axes.set_xlabel("Likelihood to recommend (0-10)")
+    axes.set_ylabel("Share of answers (%)")
+    axes.set_title(title, fontsize=9)
+    axes.legend(fontsize=7, loc="upper left")
+    axes.margins(y=0.15)
+    figure.tight_layout()
+    return figure
+
+
+def explorer(survey: pd.DataFrame, **settings: object) -> NpsExplorer:
+    """Build the NPS explorer for a survey frame (see :class:`NpsExplorer`)."""
+    return NpsExplorer(survey, **settings)

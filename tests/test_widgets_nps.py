@@ -1,0 +1,65 @@
+"""The NPS explorer, built and driven headless."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketing_kit import datasets
+from marketing_kit import nps as m
+from marketing_kit.widgets.nps import explorer
+
+
+@pytest.fixture(scope="module")
+def survey():
+    return datasets.load("nps_survey")
+
+
+@pytest.fixture
+def app(survey):
+    return explorer(survey)
+
+
+def test_initial_state(app, survey):
+    assert app.mix.tolist() == pytest.approx([0.25, 0.30, 0.45])
+    assert app.interval == m.interval_from_shares(0.45, 0.25, 400)
+    assert app.interval.nps == pytest.approx(20.0)
+    assert bytes(app.ci_image.value).startswith(b"\x89PNG")
+    assert bytes(app.dist_image.value).startswith(b"\x89PNG")
+    answered = survey["likelihood"].dropna()
+    assert app.distribution.sum() == len(answered)
+    assert app.group_interval.nps == pytest.approx(m.nps(answered))
+    assert "NPS +20.0" in app.summary.value and app.message.value == ""
+
+
+def test_mix_and_sample_size_drive_the_interval(app):
+    before = app.ci_image.value
+    width = app.interval.upper - app.interval.lower
+    app.controls["n"].value = 1600  # four times the answers: half the width
+    assert app.interval.upper - app.interval.lower == pytest.approx(width / 2)
+    assert app.ci_image.value != before
+    app.controls["passives"].value = 0  # weights 45 / 0 / 25 are renormalised
+    assert app.mix["promoter"] == pytest.approx(45 / 70)
+    assert app.interval.nps == pytest.approx(100 * 20 / 70)
+    app.controls["confidence"].value = 0.90
+    expected = m.interval_from_shares(45 / 70, 25 / 70, 1600, 0.90)
+    assert app.interval.lower == pytest.approx(expected.lower)
+
+
+def test_group_picker_drives_the_distribution(app, survey):
+    app.controls["group_by"].value = "touchpoint"
+    assert "billing" in app.controls["group"].options
+    before = app.dist_image.value
+    app.controls["group"].value = "billing"
+    billing = survey.loc[survey["touchpoint"] == "billing", "likelihood"].dropna()
+    assert app.distribution.sum() == len(billing)
+    assert app.distribution[10] == (billing == 10).sum()
+    assert app.group_interval.nps == pytest.approx(m.nps(billing))
+    assert app.dist_image.value != before and app.message.value == ""
+
+
+def test_empty_mix_shows_a_message_instead_of_raising(app):
+    for key in ("promoters", "passives", "detractors"):
+        app.controls[key].value = 0
+    assert "above 0" in app.message.value
+    app.controls["promoters"].value = 10
+    assert app.message.value == "" and app.interval.nps == 100
