@@ -1,0 +1,495 @@
+"""Multi-touch attribution: heuristic rules, an exact first-order Markov chain and Shapley values.
+
+Journeys are a DataFrame with ``path`` (channels joined by ``>``, e.g. ``"Social > Email"``),
+``conversions``, ``nulls`` (journeys on that path that did not convert) and optionally ``value``
+(conversion value of the row). Touch-level data (one row per touch, with ``journey_id``,
+``channel``, ``touch_time``, ``converted`` and optionally ``value``) is accepted by
+:func:`heuristic_attribution` and collapsed to journeys by :func:`touches_to_journeys`.
+
+Sources:
+
+* heuristic rules (first touch, last touch, linear, time decay, position-based 40/20/40): the
+  Google Analytics attribution-model definitions and the ``heuristic_models`` function of the R
+  package ChannelAttribution (Altomare & Loris);
+* Markov: Anderl, Becker, von Wangenheim & Schumann (2016), "Mapping the customer journey:
+  Lessons learned from graph-based online attribution modeling", *International Journal of
+  Research in Marketing* 33(3), 457-474; absorption probabilities of an absorbing chain
+  (Kemeny & Snell 1960, *Finite Markov Chains*, ch. 3: B = (I - Q)^-1 R);
+* Shapley: Shapley (1953); Zhao, Mahboobi & Bagheri (2018), "Shapley value methods for
+  attribution modeling in online advertising", arXiv:1804.05327;
+* framing: seed ``../shared/seeds/001_eb51926b83fad9e2.txt`` (attribution that tells the whole
+  story, social touches in the same report as webcasts and e-mail).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from itertools import combinations
+from math import factorial
+
+import numpy as np
+import pandas as pd
+
+from marketing_kit._validate import (
+    check_choice,
+    check_dataframe,
+    check_number,
+    check_numeric_column,
+)
+
+SEPARATOR = ">"
+HEURISTIC_MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
+MODELS = (*HEURISTIC_MODELS, "markov", "shapley")
+TOUCH_COLUMNS = ("journey_id", "channel", "touch_time", "converted")
+MAX_SHAPLEY_CHANNELS = 15
+# Characters that look like somebody else's separator: "A, B", "A | B", "A -> B", "A / B", "A → B".
+_FOREIGN_SEPARATOR = re.compile(r"->|=>|→|[,;|/\\\t]")
+
+
+def parse_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
+    """Validate a journeys frame; return a copy with ``channels`` (a list per row) added.
+
+    Raises ``ValueError`` for an empty path or channel name (``"A >> B"``), a path joined with
+    an unknown separator (anything but ``>``, e.g. ``","`` or ``"->"``), negative or non-finite
+    ``conversions``/``nulls``/``value``, and ``TypeError`` for a non-DataFrame or non-text path.
+    """
+    check_dataframe("journeys", journeys, ("path", "conversions", "nulls"))
+    frame = journeys.reset_index(drop=True).copy()
+    frame["conversions"] = check_numeric_column("journeys", frame, "conversions", low=0)
+    frame["nulls"] = check_numeric_column("journeys", frame, "nulls", low=0)
+    if "value" in frame.columns:
+        frame["value"] = check_numeric_column("journeys", frame, "value", low=0)
+    channels = []
+    for row, path in enumerate(frame["path"]):
+        if not isinstance(path, str):
+            raise TypeError(
+                f"journeys['path'] must hold text like 'Social > Email'; row {row} is {path!r}"
+            )
+        foreign = _FOREIGN_SEPARATOR.search(path)
+        if foreign:
+            raise ValueError(
+                f"journeys['path'] row {row} ({path!r}) uses the unknown separator "
+                f"{foreign.group()!r}; join channels with {SEPARATOR!r}"
+            )
+        names = [name.strip() for name in path.split(SEPARATOR)]
+        if not path.strip() or any(not name for name in names):
+            raise ValueError(
+                f"journeys['path'] row {row} ({path!r}) has an empty path or channel name; "
+                f"every path needs at least one channel and no empty step between {SEPARATOR!r}"
+            )
+        channels.append(names)
+    frame["channels"] = channels
+    return frame
+
+
+def channel_list(journeys: pd.DataFrame) -> list[str]:
+    """Sorted distinct channels appearing in the journeys' paths."""
+    frame = parse_journeys(journeys)
+    return sorted({name for names in frame["channels"] for name in names})
+
+
+def touch_weights(
+    n_touches: int,
+    model: str,
+    *,
+    half_life: float = 1.0,
+    position_weights: Sequence[float] = (0.4, 0.2, 0.4),
+    ages: Sequence[float] | None = None,
+) -> np.ndarray:
+    """Share of one conversion given to each of ``n_touches`` touches (first to last); sums to 1.
+
+    * ``first_touch`` / ``last_touch``: all credit to the first / last touch;
+    * ``linear``: 1/n each;
+    * ``time_decay``: weight 2^(-age / half_life), normalised, where ``age`` is how long before the
+      conversion the touch happened (default: touches before the last, so the last touch has age 0
+      and ``half_life`` counts touches); Google Analytics' default half-life is 7 days;
+    * ``position_based`` (U-shaped): ``position_weights`` = (first, middle, last), 40/20/40 by
+      default; the middle share is split evenly between the middle touches; a two-touch path
+      splits first:last in proportion (50/50 for 40/40), a single touch gets everything.
+    """
+    n = check_number("n_touches", n_touches, low=1, integer=True)
+    check_choice("model", model, HEURISTIC_MODELS)
+    if model == "first_touch":
+        return np.eye(n)[0]
+    if model == "last_touch":
+        return np.eye(n)[-1]
+    if model == "linear":
+        return np.full(n, 1 / n)
+    if model == "time_decay":
+        half_life = check_number("half_life", half_life, low=0, low_open=True)
+        age = (
+            np.arange(n - 1, -1, -1, dtype=float) if ages is None else np.asarray(ages, dtype=float)
+        )
+        if age.shape != (n,) or not np.all(np.isfinite(age)) or (age < 0).any():
+            raise ValueError(f"ages must be {n} finite non-negative numbers, got {ages!r}")
+        weights = np.exp2(-age / half_life)
+        return weights / weights.sum()
+    first, middle, last = check_position_weights(position_weights)
+    if n == 1:
+        return np.ones(1)
+    if n == 2:
+        return np.array([first, last]) / (first + last)
+    return np.array([first, *[middle / (n - 2)] * (n - 2), last])
+
+
+def check_position_weights(position_weights: Sequence[float]) -> tuple[float, float, float]:
+    """Check (first, middle, last) are three numbers in [0, 1] that sum to 1."""
+    if isinstance(position_weights, str) or not isinstance(position_weights, Sequence | np.ndarray):
+        raise TypeError(
+            "position_weights must be three numbers (first, middle, last), "
+            f"got {position_weights!r}"
+        )
+    if len(position_weights) != 3:
+        raise ValueError(
+            "position_weights must be three numbers (first, middle, last), "
+            f"got {position_weights!r}"
+        )
+    first, middle, last = (
+        check_number(f"position_weights[{i}]", w, low=0, high=1)
+        for i, w in enumerate(position_weights)
+    )
+    if not np.isclose(first + middle + last, 1.0, atol=1e-9):
+        raise ValueError(
+            f"position_weights must sum to 1, got {position_weights!r} "
+            f"(sum {first + middle + last:g})"
+        )
+    if first + last == 0:
+        raise ValueError("position_weights must give the first or last touch some credit")
+    return first, middle, last
+
+
+def _result(credit: dict[str, np.ndarray], has_value: bool) -> pd.DataFrame:
+    table = pd.DataFrame.from_dict(credit, orient="index", columns=["conversions", "value"])
+    table = table.sort_index().rename_axis("channel")
+    total = table["conversions"].sum()
+    table["share"] = table["conversions"] / total if total > 0 else 0.0
+    return table if has_value else table.drop(columns="value")
+
+
+def heuristic_attribution(
+    journeys: pd.DataFrame,
+    model: str,
+    *,
+    half_life: float | None = None,
+    position_weights: Sequence[float] = (0.4, 0.2, 0.4),
+) -> pd.DataFrame:
+    """Conversions (and value) credited to each channel by a rule-based model.
+
+    ``model`` is one of :data:`HEURISTIC_MODELS` (see :func:`touch_weights` for each rule).
+    ``journeys`` is a journeys frame (``path``, ``conversions``, ``nulls`` [, ``value``]); there
+    the time-decay ``half_life`` is counted in touches (default 1). A touch-level frame (columns
+    :data:`TOUCH_COLUMNS` [, ``value``]) is also accepted; there ages are measured from each
+    journey's last touch, in days if ``touch_time`` holds dates (default half-life 7, as in
+    Google Analytics). Returns a frame indexed by
+    channel with ``conversions``, ``value`` (if given) and ``share``; the columns sum to the
+    totals of the input.
+    """
+    check_choice("model", model, HEURISTIC_MODELS)
+    if (
+        isinstance(journeys, pd.DataFrame)
+        and "path" not in journeys.columns
+        and "journey_id" in journeys.columns
+    ):
+        return _touch_attribution(
+            journeys, model, 7.0 if half_life is None else half_life, position_weights
+        )
+    half_life = 1.0 if half_life is None else half_life
+    frame = parse_journeys(journeys)
+    has_value = "value" in frame.columns
+    values = frame["value"] if has_value else frame["conversions"] * 0
+    cache: dict[int, np.ndarray] = {}
+    names, conv_credit, value_credit = [], [], []
+    for path, conv, value in zip(frame["channels"], frame["conversions"], values, strict=True):
+        if len(path) not in cache:
+            cache[len(path)] = touch_weights(
+                len(path), model, half_life=half_life, position_weights=position_weights
+            )
+        weights = cache[len(path)]
+        names.extend(path)
+        conv_credit.append(weights * conv)
+        value_credit.append(weights * value)
+    long = pd.DataFrame(
+        {
+            "channel": names,
+            "conversions": np.concatenate(conv_credit),
+            "value": np.concatenate(value_credit),
+        }
+    )
+    credit = {
+        name: group.to_numpy()
+        for name, group in long.groupby("channel")[["conversions", "value"]].sum().iterrows()
+    }
+    return _result(credit, has_value)
+
+
+def _touch_attribution(
+    touches: pd.DataFrame, model: str, half_life: float, position_weights: Sequence[float]
+) -> pd.DataFrame:
+    frame = _check_touches(touches)
+    has_value = "value" in frame.columns
+    credit: dict[str, np.ndarray] = {}
+    for _, journey in frame.groupby("journey_id", sort=True):
+        converted = float(journey["converted"].iloc[-1])
+        value = float(journey["value"].iloc[-1]) if has_value else 0.0
+        ages = (journey["touch_time"].iloc[-1] - journey["touch_time"]).to_numpy()
+        if np.issubdtype(ages.dtype, np.timedelta64):
+            ages = ages / np.timedelta64(1, "D")
+        weights = touch_weights(
+            len(journey),
+            model,
+            half_life=half_life,
+            position_weights=position_weights,
+            ages=ages.astype(float),
+        )
+        for name, weight in zip(journey["channel"], weights, strict=True):
+            credit.setdefault(name, np.zeros(2))
+            credit[name] += weight * np.array([converted, value])
+    return _result(credit, has_value)
+
+
+def _check_touches(touches: pd.DataFrame) -> pd.DataFrame:
+    check_dataframe("touches", touches, TOUCH_COLUMNS)
+    frame = touches.copy()
+    frame["converted"] = check_numeric_column("touches", frame, "converted", low=0)
+    if "value" in frame.columns:
+        frame["value"] = check_numeric_column("touches", frame, "value", low=0)
+    if frame["touch_time"].isna().any():
+        raise ValueError("touches['touch_time'] must not be missing")
+    names = frame["channel"]
+    bad = [
+        n
+        for n in names
+        if not isinstance(n, str) or not n.strip() or SEPARATOR in n or _FOREIGN_SEPARATOR.search(n)
+    ]
+    if bad:
+        raise ValueError(
+            f"touches['channel'] must be non-empty names without separators; got {bad[:3]}"
+        )
+    for column in ("converted", "value"):
+        if column in frame.columns and (frame.groupby("journey_id")[column].nunique() > 1).any():
+            raise ValueError(f"touches['{column}'] must be the same on every touch of a journey")
+    return frame.sort_values(["journey_id", "touch_time"], kind="stable").reset_index(drop=True)
+
+
+def touches_to_journeys(touches: pd.DataFrame) -> pd.DataFrame:
+    """Collapse touch-level data into journeys: one row per distinct path, touches in time order.
+
+    ``conversions`` sums ``converted`` over the journeys on a path, ``nulls`` counts those with
+    ``converted == 0``; ``value`` sums the journeys' values when present.
+    """
+    frame = _check_touches(touches)
+    agg = {"channel": lambda s: f" {SEPARATOR} ".join(s), "converted": "last"}
+    if "value" in frame.columns:
+        agg["value"] = "last"
+    per_journey = (
+        frame.groupby("journey_id", sort=True).agg(agg).rename(columns={"channel": "path"})
+    )
+    per_journey["nulls"] = (per_journey["converted"] == 0).astype(int)
+    columns = {"conversions": ("converted", "sum"), "nulls": ("nulls", "sum")}
+    if "value" in frame.columns:
+        columns["value"] = ("value", "sum")
+    return per_journey.groupby("path", sort=True).agg(**columns).reset_index()
+
+
+# --------------------------------------------------------------------------- Markov
+
+
+def transition_matrix(journeys: pd.DataFrame) -> pd.DataFrame:
+    """First-order transition probabilities between ``start``, the channels, ``conv`` and ``null``.
+
+    Each journey row contributes ``conversions + nulls`` walks ``start > c1 > ... > ck``, of which
+    ``conversions`` end in ``conv`` and ``nulls`` in ``null`` (Anderl et al. 2016). Repeated
+    touches of a channel stay as self-loops; they do not change absorption probabilities.
+    Rows are ``start`` and channels (each sums to 1, or 0 for a channel seen only on rows with no
+    journeys); columns are the channels, ``conv`` and ``null``.
+    """
+    frame = parse_journeys(journeys)
+    states = ["start", *sorted({n for names in frame["channels"] for n in names})]
+    index = {state: i for i, state in enumerate(states)}
+    n = len(states)
+    counts = np.zeros((n, n + 2))  # columns: the transient states, then conv, null
+    for names, conv, null in zip(
+        frame["channels"], frame["conversions"], frame["nulls"], strict=True
+    ):
+        walks = conv + null
+        if walks == 0:
+            continue
+        steps = [index["start"], *(index[name] for name in names)]
+        for a, b in zip(steps[:-1], steps[1:], strict=True):
+            counts[a, b] += walks
+        counts[steps[-1], n] += conv
+        counts[steps[-1], n + 1] += null
+    totals = counts.sum(axis=1, keepdims=True)
+    if totals[0, 0] == 0:
+        raise ValueError("journeys must hold at least one journey (conversions + nulls > 0)")
+    probabilities = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
+    columns = [*states[1:], "conv", "null"]
+    return pd.DataFrame(np.delete(probabilities, 0, axis=1), index=states, columns=columns)
+
+
+def conversion_probability(transitions: pd.DataFrame, removed: Iterable[str] = ()) -> float:
+    """P(a walk from ``start`` is absorbed in ``conv``), optionally with channels removed.
+
+    Solves (I - Q) b = r with :func:`numpy.linalg.solve`, where Q holds the transient-to-transient
+    probabilities and r the transient-to-``conv`` ones (Kemeny & Snell 1960). A removed channel
+    becomes a dead end: every walk that reaches it is lost (Anderl et al. 2016).
+    """
+    check_dataframe("transitions", transitions, ("conv", "null"))
+    states = list(transitions.index)
+    channels = states[1:]
+    removed = [removed] if isinstance(removed, str) else list(removed)
+    unknown = sorted(set(removed) - set(channels))
+    if unknown:
+        raise ValueError(f"removed channel(s) {unknown} are not in the journeys; known: {channels}")
+    q = np.zeros((len(states), len(states)))
+    q[:, 1:] = transitions[channels].to_numpy()
+    r = transitions["conv"].to_numpy().copy()
+    for name in removed:
+        i = states.index(name)
+        q[i, :] = 0.0
+        r[i] = 0.0
+    absorbed = np.linalg.solve(np.eye(len(states)) - q, r)
+    return float(absorbed[0])
+
+
+def removal_effects(journeys: pd.DataFrame) -> pd.Series:
+    """Removal effect per channel: 1 - P(conv without it) / P(conv) (Anderl et al. 2016)."""
+    transitions = transition_matrix(journeys)
+    base = conversion_probability(transitions)
+    if base == 0:
+        raise ValueError("journeys must hold at least one conversion for Markov attribution")
+    channels = list(transitions.index[1:])
+    effects = [1 - conversion_probability(transitions, [c]) / base for c in channels]
+    return pd.Series(effects, index=pd.Index(channels, name="channel"), name="removal_effect")
+
+
+def removal_impact(journeys: pd.DataFrame, removed: Iterable[str]) -> dict[str, float]:
+    """What dropping a *set* of channels does under the Markov chain.
+
+    Returns ``base_probability``, ``probability`` (with ``removed`` gone), ``removal_effect``
+    (1 - ratio) and ``conversions``: the observed total scaled by the ratio, i.e. the conversions
+    the chain says would remain.
+    """
+    frame = parse_journeys(journeys)
+    transitions = transition_matrix(frame)
+    base = conversion_probability(transitions)
+    if base == 0:
+        raise ValueError("journeys must hold at least one conversion for Markov attribution")
+    kept = conversion_probability(transitions, removed)
+    total = float(frame["conversions"].sum())
+    return {
+        "base_probability": base,
+        "probability": kept,
+        "removal_effect": 1 - kept / base,
+        "conversions": total * kept / base,
+    }
+
+
+def markov_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
+    """Exact first-order Markov attribution (Anderl et al. 2016; the ChannelAttribution heuristic).
+
+    attributed conversions of channel c = total conversions x RE_c / sum of removal effects, and
+    likewise for value. Computed with linear algebra (no simulation), so it is deterministic.
+    Returns ``removal_effect``, ``conversions``, ``value`` (if given) and ``share`` per channel.
+    """
+    frame = parse_journeys(journeys)
+    effects = removal_effects(frame)
+    share = effects / effects.sum()
+    table = pd.DataFrame(
+        {"removal_effect": effects, "conversions": share * frame["conversions"].sum()}
+    )
+    if "value" in frame.columns:
+        table["value"] = share * frame["value"].sum()
+    table["share"] = share
+    return table
+
+
+# --------------------------------------------------------------------------- Shapley
+
+
+def coalition_values(
+    journeys: pd.DataFrame, column: str = "conversions"
+) -> tuple[list[str], np.ndarray]:
+    """v(S) for every coalition S (bit mask over the sorted channels): the ``column`` total of
+    journeys whose set of channels is a subset of S (Zhao et al. 2018, section 3)."""
+    frame = parse_journeys(journeys)
+    channels = sorted({n for names in frame["channels"] for n in names})
+    if len(channels) > MAX_SHAPLEY_CHANNELS:
+        raise ValueError(
+            f"journeys has {len(channels)} channels; exact Shapley allows at most "
+            f"{MAX_SHAPLEY_CHANNELS}"
+        )
+    bit = {name: 1 << i for i, name in enumerate(channels)}
+    exact = np.zeros(1 << len(channels))  # total of journeys whose channel set is exactly S
+    for names, amount in zip(frame["channels"], frame[column], strict=True):
+        exact[sum(bit[n] for n in set(names))] += amount
+    values = exact.copy()
+    for i in range(
+        len(channels)
+    ):  # subset-sum (zeta) transform: v(S) = sum of exact(T), T within S
+        has_i = (np.arange(len(values)) >> i) & 1 == 1
+        values[has_i] += values[~has_i]
+    return channels, values
+
+
+def shapley_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
+    """Shapley value of each channel in the game v(S) = conversions of journeys using only S.
+
+    phi_i = sum over S not holding i of |S|! (n - |S| - 1)! / n! x (v(S + i) - v(S))
+    (Shapley 1953), enumerated exactly over all coalitions. With this v it equals splitting each
+    journey's conversions evenly over its *distinct* channels (Zhao et al. 2018, eq. 7), which
+    the unit tests check. Order and repeats are ignored. Returns ``conversions``, ``value`` (if
+    given) and ``share`` per channel.
+    """
+    frame = parse_journeys(journeys)
+    columns = ["conversions", "value"] if "value" in frame.columns else ["conversions"]
+    result = {}
+    for column in columns:
+        channels, v = coalition_values(frame, column)
+        n = len(channels)
+        weight = [factorial(k) * factorial(n - k - 1) / factorial(n) for k in range(n)]
+        phi = np.zeros(n)
+        for i in range(n):
+            others = [j for j in range(n) if j != i]
+            for size in range(n):
+                for members in combinations(others, size):
+                    s = sum(1 << j for j in members)
+                    phi[i] += weight[size] * (v[s | (1 << i)] - v[s])
+        result[column] = phi
+    table = pd.DataFrame(result, index=pd.Index(channels, name="channel"))
+    total = table["conversions"].sum()
+    table["share"] = table["conversions"] / total if total > 0 else 0.0
+    return table
+
+
+def compare_models(
+    journeys: pd.DataFrame,
+    *,
+    half_life: float | None = None,
+    position_weights: Sequence[float] = (0.4, 0.2, 0.4),
+    models: Sequence[str] = MODELS,
+) -> pd.DataFrame:
+    """Attributed conversions per channel (rows) under each model in ``models`` (columns)."""
+    columns = {}
+    for model in models:
+        check_choice("model", model, MODELS)
+        if model == "markov":
+            columns[model] = markov_attribution(journeys)["conversions"]
+        elif model == "shapley":
+            columns[model] = shapley_attribution(journeys)["conversions"]
+        else:
+            columns[model] = heuristic_attribution(
+                journeys, model, half_life=half_life, position_weights=position_weights
+            )["conversions"]
+    return pd.DataFrame(columns).fillna(0.0).rename_axis("channel")
+
+
+def attribute(journeys: pd.DataFrame, model: str, **settings: object) -> pd.DataFrame:
+    """Dispatch to the model named ``model`` (one of :data:`MODELS`)."""
+    check_choice("model", model, MODELS)
+    if model == "markov":
+        return markov_attribution(journeys)
+    if model == "shapley":
+        return shapley_attribution(journeys)
+    return heuristic_attribution(journeys, model, **settings)
