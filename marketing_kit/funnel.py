@@ -47,8 +47,8 @@ def _counts(stage_counts: object) -> pd.Series:
                        dtype=float)
     if counts.iloc[0] <= 0:
         raise ValueError("stage_counts must start with a positive count at the top of the funnel")
-    rising = [stage for previous, (stage, value) in zip(counts, counts.items(), strict=False)
-              if value > previous]
+    rising = [stage for previous, (stage, value) in zip(counts.iloc[:-1], counts.iloc[1:].items(),
+                                                        strict=True) if value > previous]
     if rising:
         raise ValueError("stage_counts must not increase down the funnel (each stage is a subset "
                          f"of the one before); it rises at {rising}")
