@@ -63,3 +63,16 @@ def test_empty_mix_shows_a_message_instead_of_raising(app):
     assert "above 0" in app.message.value
     app.controls["promoters"].value = 10
     assert app.message.value == "" and app.interval.nps == 100
+
+
+def test_group_interval_chart_draws_one_row_per_group(survey):
+    from marketing_kit.widgets.nps import group_interval_chart
+
+    table = m.nps_by_group(survey.dropna(subset=["likelihood"]), "touchpoint")
+    figure = group_interval_chart(table, "NPS by touchpoint")
+    axes = figure.axes[0]
+    labels = [tick.get_text() for tick in axes.get_yticklabels()]
+    assert labels == list(table.sort_values("nps").index)
+    assert labels[0] == "billing" and labels[-1] == "onboarding"
+    with pytest.raises(ValueError, match="missing column"):
+        group_interval_chart(table.drop(columns="lower"))

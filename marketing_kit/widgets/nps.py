@@ -158,3 +158,28 @@ def distribution_chart(counts: pd.Series, title: str) -> Figure:
 def explorer(survey: pd.DataFrame, **settings: object) -> NpsExplorer:
     """Build the NPS explorer for a survey frame (see :class:`NpsExplorer`)."""
     return NpsExplorer(survey, **settings)
+
+
+def group_interval_chart(table: pd.DataFrame, title: str = "NPS by group",
+                         confidence: float = 0.95) -> Figure:
+    """Horizontal NPS points with confidence-interval bars, one row per group of a
+    :func:`~marketing_kit.nps.nps_by_group` table, best group on top."""
+    check_dataframe("table", table, ("nps", "lower", "upper", "n"))
+    rows = table.sort_values("nps")
+    labels = [" / ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in rows.index]
+    figure = Figure(figsize=(6.2, 0.45 * len(rows) + 1.3))
+    axes = figure.subplots()
+    position = np.arange(len(rows))
+    axes.errorbar(rows["nps"], position, xerr=[rows["nps"] - rows["lower"],
+                                               rows["upper"] - rows["nps"]],
+                  fmt="o", color="#1565c0", capsize=4)
+    for y, (value, n) in enumerate(zip(rows["nps"], rows["n"], strict=True)):
+        axes.annotate(f"{value:+.0f} (n={n})", (value, y), xytext=(0, 7),
+                      textcoords="offset points", ha="center", fontsize=7)
+    axes.axvline(0, color="black", linewidth=0.8, linestyle="--")
+    axes.set_yticks(position, labels)
+    axes.set_ylim(-0.6, len(rows) - 0.3)
+    axes.set_xlabel(f"NPS (points) with {confidence:.0%} confidence interval")
+    axes.set_title(title, fontsize=10)
+    figure.tight_layout()
+    return figure
