@@ -1,0 +1,165 @@
+"""Customer-value explorers: a simple-CLV explorer and a BG/NBD customer explorer.
+
+Every number comes from :mod:`marketing_kit.ltv` (:func:`~marketing_kit.ltv.simple_clv`,
+:func:`~marketing_kit.ltv.p_alive`, :func:`~marketing_kit.ltv.expected_purchases`).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from marketing_kit import ltv
+from marketing_kit.widgets._base import Explorer, figure_png
+
+SLIDER_LAYOUT = widgets.Layout(width="360px")
+STYLE = {"description_width": "150px"}
+
+
+def _style(controls: dict[str, widgets.Widget]) -> None:
+    for control in controls.values():
+        control.layout, control.style, control.continuous_update = SLIDER_LAYOUT, STYLE, False
+
+
+class ClvExplorer(Explorer):
+    """Margin, retention, discount-rate and acquisition-cost sliders drive the simple CLV.
+
+    ``clv`` and ``multiple`` hold the current :func:`~marketing_kit.ltv.simple_clv` and
+    :func:`~marketing_kit.ltv.margin_multiple`; ``curve`` the CLV for retention 0-0.98 (the
+    sensitivity curve drawn in ``image``).
+    """
+
+    def __init__(self, margin: float = 100.0, retention: float = 0.8, discount_rate: float = 0.1,
+                 acquisition_cost: float = 150.0) -> None:
+        controls: dict[str, widgets.Widget] = {
+            "margin": widgets.FloatSlider(value=margin, min=0, max=500, step=5,
+                                          description="Margin / period ($)"),
+            "retention": widgets.FloatSlider(value=retention, min=0, max=0.98, step=0.01,
+                                             readout_format=".0%", description="Retention"),
+            "discount_rate": widgets.FloatSlider(value=discount_rate, min=0, max=0.3, step=0.01,
+                                                 readout_format=".0%", description="Discount rate"),
+            "acquisition_cost": widgets.FloatSlider(value=acquisition_cost, min=0, max=1000,
+                                                    step=10,
+                                                    description="Acquisition cost ($)"),
+        }
+        _style(controls)
+        self.image = widgets.Image(format="png")
+        self.summary = widgets.HTML()
+        super().__init__(controls, [widgets.HBox([widgets.VBox(list(controls.values())),
+                                                  self.summary]), self.image])
+        self.refresh()
+
+    def update(self) -> None:
+        c = {name: control.value for name, control in self.controls.items()}
+        self.clv = ltv.simple_clv(c["margin"], c["retention"], c["discount_rate"],
+                                  c["acquisition_cost"])
+        self.multiple = ltv.margin_multiple(c["retention"], c["discount_rate"])
+        self.ratio = (ltv.ltv_to_cac(self.clv + c["acquisition_cost"], c["acquisition_cost"])
+                      if c["acquisition_cost"] > 0 else float("inf"))
+        self.curve = ltv.clv_sensitivity(c["margin"], np.round(np.linspace(0, 0.98, 99), 4),
+                                         c["discount_rate"], c["acquisition_cost"])
+        self.summary.value = (
+            f"<b>CLV after acquisition cost</b>: ${self.clv:,.0f}<br>"
+            f"<b>Margin multiple</b> r/(1+i-r): {self.multiple:.2f}<br>"
+            f"<b>LTV:CAC</b>: {self.ratio:.1f} : 1"
+        )
+        self.image.value = figure_png(sensitivity_chart(self.curve, c["retention"], self.clv))
+
+
+def sensitivity_chart(curve, retention: float, clv: float) -> Figure:
+    """CLV against retention with the current setting marked and the break-even line."""
+    figure = Figure(figsize=(6, 3.2))
+    axes = figure.subplots()
+    axes.plot(curve.index * 100, curve.to_numpy(), color="#1565c0", label="CLV - acquisition cost")
+    axes.axhline(0, color="black", linewidth=1, linestyle="--", label="break-even")
+    axes.scatter([retention * 100], [clv], color="#c62828", zorder=3,
+                 label=f"now: {retention:.0%} -> ${clv:,.0f}")
+    axes.set_xlabel("Retention rate per period (%)")
+    axes.set_ylabel("CLV ($)")
+    axes.set_title("CLV grows steeply as retention approaches 100 %")
+    axes.legend(fontsize=8, loc="upper left")
+    return figure
+
+
+class CustomerExplorer(Explorer):
+    """Sliders for one customer's history (x, t_x, T) under a fitted BG/NBD model.
+
+    ``alive`` holds :func:`~marketing_kit.ltv.p_alive` and ``expected`` the
+    :func:`~marketing_kit.ltv.expected_purchases` in the next ``horizon`` periods. The recency
+    slider is capped at T and pinned to 0 when there is no repeat purchase.
+    """
+
+    def __init__(self, fit: ltv.BGNBDFit, frequency: int = 2, recency: float = 30.43,
+                 T: float = 38.86, horizon: float = 39.0, unit: str = "weeks") -> None:
+        if not isinstance(fit, ltv.BGNBDFit):
+            raise TypeError(f"fit must be a BGNBDFit from ltv.fit_bgnbd, got {type(fit).__name__}")
+        self.fit, self.unit = fit, unit
+        controls: dict[str, widgets.Widget] = {
+            "frequency": widgets.IntSlider(value=frequency, min=0, max=30,
+                                           description="Repeat purchases x"),
+            "T": widgets.FloatSlider(value=T, min=1, max=80, step=0.5,
+                                     description=f"Age T ({unit})"),
+            "recency": widgets.FloatSlider(value=recency, min=0, max=T, step=0.5,
+                                           description=f"Last purchase t_x ({unit})"),
+            "horizon": widgets.FloatSlider(value=horizon, min=1, max=104, step=1,
+                                           description=f"Forecast ({unit})"),
+        }
+        _style(controls)
+        controls["T"].observe(self._cap_recency, names="value")
+        controls["frequency"].observe(self._cap_recency, names="value")
+        self.image = widgets.Image(format="png")
+        self.summary = widgets.HTML()
+        super().__init__(controls, [widgets.HBox([widgets.VBox(list(controls.values())),
+                                                  self.summary]), self.image])
+        self._cap_recency()
+        self.refresh()
+
+    def _cap_recency(self, change: object = None) -> None:
+        recency = self.controls["recency"]
+        recency.max = self.controls["T"].value
+        recency.disabled = self.controls["frequency"].value == 0
+        if recency.disabled:
+            recency.value = 0
+
+    def update(self) -> None:
+        x = self.controls["frequency"].value
+        t_x, big_t = self.controls["recency"].value, self.controls["T"].value
+        horizon = self.controls["horizon"].value
+        self.alive = ltv.p_alive(self.fit, x, t_x, big_t)
+        self.expected = ltv.expected_purchases(self.fit, horizon, x, t_x, big_t)
+        self.summary.value = (
+            f"<b>P(alive)</b>: {self.alive:.1%}<br>"
+            f"<b>Expected purchases</b> in the next {horizon:g} {self.unit}: {self.expected:.2f}"
+        )
+        self.image.value = figure_png(p_alive_chart(self.fit, x, t_x, big_t, self.unit))
+
+
+def p_alive_chart(fit: ltv.BGNBDFit, frequency: int, recency: float, T: float,
+                  unit: str = "weeks") -> Figure:
+    """P(alive) against the time of the last purchase, for this x and T, current t_x marked."""
+    figure = Figure(figsize=(6, 3.2))
+    axes = figure.subplots()
+    grid = np.linspace(0 if frequency == 0 else 0.01 * T, T, 80)
+    values = ltv.p_alive(fit, np.full(grid.size, frequency),
+                         grid if frequency else np.zeros(grid.size), np.full(grid.size, T))
+    axes.plot(grid, values, color="#1565c0", label=f"x = {frequency}, T = {T:g}")
+    axes.scatter([recency], [ltv.p_alive(fit, frequency, recency, T)], color="#c62828", zorder=3,
+                 label="this customer")
+    axes.set_ylim(-0.03, 1.03)
+    axes.set_xlabel(f"Time of last purchase t_x ({unit} after the first)")
+    axes.set_ylabel("P(alive)")
+    axes.set_title("A long silence after frequent buying means the customer has likely left")
+    axes.title.set_fontsize(10)
+    axes.legend(fontsize=8, loc="lower right")
+    return figure
+
+
+def clv_explorer(**settings: float) -> ClvExplorer:
+    """Build the simple-CLV explorer (see :class:`ClvExplorer`)."""
+    return ClvExplorer(**settings)
+
+
+def customer_explorer(fit: ltv.BGNBDFit, **settings: float) -> CustomerExplorer:
+    """Build the BG/NBD customer explorer for a fitted model (see :class:`CustomerExplorer`)."""
+    return CustomerExplorer(fit, **settings)
