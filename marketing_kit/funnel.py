@@ -88,19 +88,37 @@ def bottleneck(stage_counts: Mapping[str, float] | pd.Series) -> str:
     return str(table["step_conversion"].iloc[1:].idxmin())
 
 
-def improve_stage(stage_counts: Mapping[str, float] | pd.Series, stage: str,
-                  new_rate: float) -> pd.Series:
-    """Expected counts when the step conversion into ``stage`` becomes ``new_rate``.
+def apply_rates(stage_counts: Mapping[str, float] | pd.Series,
+                new_rates: Mapping[str, float]) -> pd.Series:
+    """Expected counts when the step conversions into some stages change.
 
-    Every later stage keeps its own step rate, so its count scales by ``new_rate / old_rate``.
-    The results are expected values (floats), not whole people.
+    ``new_rates`` maps a stage (not the top one) to its new step conversion; every other stage
+    keeps its own rate, so a later count scales by ``new_rate / old_rate``. The results are
+    expected values (floats), not whole people.
     """
     table = funnel_table(stage_counts)
-    stage = check_choice("stage", stage, list(table.index[1:]))
-    new_rate = check_rate("new_rate", new_rate)
+    if not isinstance(new_rates, Mapping):
+        raise TypeError("new_rates must be a dict of stage -> rate, "
+                        f"got {type(new_rates).__name__}")
     rates = table["step_conversion"].copy()
-    rates[stage] = new_rate
+    for stage, rate in new_rates.items():
+        rates[check_choice("stage", stage, list(table.index[1:]))] = check_rate("new_rate", rate)
     return (table["count"].iloc[0] * rates.cumprod()).rename("count")
+
+
+def improve_stage(stage_counts: Mapping[str, float] | pd.Series, stage: str,
+                  new_rate: float) -> pd.Series:
+    """Expected counts when the step conversion into ``stage`` becomes ``new_rate``."""
+    return apply_rates(stage_counts, {stage: new_rate})
+
+
+def revenue_change(stage_counts: Mapping[str, float] | pd.Series,
+                   new_rates: Mapping[str, float], value_per_win: float) -> float:
+    """Extra revenue when some step rates change: extra final-stage count x value per win."""
+    value = check_number("value_per_win", value_per_win, low=0)
+    before = funnel_table(stage_counts)["count"].iloc[-1]
+    after = apply_rates(stage_counts, new_rates).iloc[-1]
+    return float((after - before) * value)
 
 
 def revenue_impact(stage_counts: Mapping[str, float] | pd.Series, stage: str, new_rate: float,
@@ -108,11 +126,11 @@ def revenue_impact(stage_counts: Mapping[str, float] | pd.Series, stage: str, ne
     """Extra revenue from raising one stage's conversion: extra final-stage count x value per win.
 
     A negative result means the new rate is below the current one.
+
+    >>> revenue_impact({"lead": 1000, "SQL": 100, "won": 25}, "SQL", 0.12, 10_000)
+    50000.0
     """
-    value = check_number("value_per_win", value_per_win, low=0)
-    before = funnel_table(stage_counts)["count"].iloc[-1]
-    after = improve_stage(stage_counts, stage, new_rate).iloc[-1]
-    return float((after - before) * value)
+    return revenue_change(stage_counts, {stage: new_rate}, value_per_win)
 
 
 def stage_counts_from_dates(records: pd.DataFrame,

@@ -1,0 +1,202 @@
+"""Funnel and ABM explorers: conversion sliders, a pipeline-velocity calculator, account timelines.
+
+Every number comes from :mod:`marketing_kit.funnel` and :mod:`marketing_kit.abm`; the widgets only
+read controls and draw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import ipywidgets as widgets
+import pandas as pd
+from matplotlib.figure import Figure
+
+from marketing_kit import abm
+from marketing_kit import funnel as fn
+from marketing_kit._validate import check_dataframe, check_number
+from marketing_kit.widgets._base import Explorer, figure_png
+
+STYLE = {"description_width": "150px"}
+LAYOUT = widgets.Layout(width="380px")
+STAGE_COLOURS = {"Identify": "#9e9e9e", "Expand": "#42a5f5", "Engage": "#1565c0",
+                 "Advocate": "#2e7d32"}
+
+
+def funnel_chart(table: pd.DataFrame, baseline: pd.DataFrame | None = None,
+                 title: str = "Funnel") -> Figure:
+    """Centred horizontal bars, top stage first, labelled with count and step conversion.
+
+    ``table`` is a :func:`~marketing_kit.funnel.funnel_table`; an optional ``baseline`` table is
+    drawn as grey outlines behind it, so a scenario can be compared with the actual funnel.
+    """
+    figure = Figure(figsize=(6.4, 0.55 * len(table) + 1.1))
+    axes = figure.subplots()
+    positions = list(range(len(table)))[::-1]
+    widest = table["count"].max() if baseline is None else max(table["count"].max(),
+                                                                baseline["count"].max())
+    handles = []
+    if baseline is not None:
+        handles.append(axes.barh(positions, baseline["count"], left=-baseline["count"] / 2,
+                                 height=0.78, color="none", edgecolor="#616161", linestyle="--",
+                                 label="actual"))
+    bars = axes.barh(positions, table["count"], left=-table["count"] / 2, height=0.7,
+                     color="#1976d2", label="scenario" if baseline is not None else None)
+    for position, (_, row) in zip(positions, table.iterrows(), strict=True):
+        rate = "" if position == positions[0] else f"  ({row['step_conversion']:.0%} of previous)"
+        axes.text(widest * 0.52, position, f"{row['count']:,.0f}{rate}", va="center", fontsize=8)
+    axes.set_yticks(positions, [str(s) for s in table.index])
+    axes.set_xlim(-widest * 0.55, widest * 1.15)
+    axes.set_xticks([])
+    for side in ("top", "right", "bottom"):
+        axes.spines[side].set_visible(False)
+    axes.set_title(title)
+    if baseline is not None:
+        axes.legend(handles=[*handles, bars], fontsize=8, loc="lower left")
+    return figure
+
+
+class FunnelExplorer(Explorer):
+    """One slider per stage-to-stage conversion; the funnel and the revenue impact follow.
+
+    ``scenario`` holds the :func:`~marketing_kit.funnel.funnel_table` of the slider rates,
+    ``impact`` the extra revenue (:func:`~marketing_kit.funnel.revenue_change`) against the
+    actual funnel.
+    """
+
+    def __init__(self, stage_counts: Mapping[str, float] | pd.Series,
+                 value_per_win: float = 40_000.0) -> None:
+        self.actual = fn.funnel_table(stage_counts)
+        controls: dict[str, widgets.Widget] = {
+            "value_per_win": widgets.FloatSlider(value=check_number("value_per_win", value_per_win,
+                                                                    low=0),
+                                                 min=0, max=200_000, step=1_000,
+                                                 description="Value per win ($)"),
+        }
+        previous = self.actual.index[:-1]
+        for before, (stage, row) in zip(previous, self.actual.iloc[1:].iterrows(), strict=True):
+            controls[stage] = widgets.FloatSlider(value=round(row["step_conversion"], 3), min=0,
+                                                  max=1, step=0.005, readout_format=".1%",
+                                                  description=f"{before} → {stage}")
+        for control in controls.values():
+            control.layout, control.style, control.continuous_update = LAYOUT, STYLE, False
+        self.image = widgets.Image(format="png")
+        self.summary = widgets.HTML()
+        super().__init__(controls, [widgets.VBox(list(controls.values())), self.summary,
+                                    self.image])
+        self.refresh()
+
+    def rates(self) -> dict[str, float]:
+        """The step conversions as currently set by the sliders."""
+        return {stage: self.controls[stage].value for stage in self.actual.index[1:]}
+
+    def update(self) -> None:
+        counts = fn.apply_rates(self.actual["count"], self.rates())
+        self.scenario = fn.funnel_table(counts)
+        self.impact = fn.revenue_change(self.actual["count"], self.rates(),
+                                        self.controls["value_per_win"].value)
+        self.bottleneck = fn.bottleneck(counts)
+        last = self.actual.index[-1]
+        self.summary.value = (
+            f"<b>{last}</b>: {self.scenario['count'].iloc[-1]:,.1f} (actual "
+            f"{self.actual['count'].iloc[-1]:,.0f}) &nbsp;|&nbsp; <b>revenue impact</b> "
+            f"${self.impact:+,.0f} &nbsp;|&nbsp; <b>bottleneck</b> → {self.bottleneck}")
+        self.image.value = figure_png(funnel_chart(self.scenario, self.actual,
+                                                   "Scenario against the actual funnel"))
+
+
+class VelocityCalculator(Explorer):
+    """Four sliders (opportunities, win rate, deal size, cycle days) -> pipeline velocity."""
+
+    def __init__(self, opportunities: int = 34, win_rate: float = 0.42,
+                 avg_deal_size: float = 52_700.0, cycle_days: float = 72.0) -> None:
+        controls = {
+            "opportunities": widgets.IntSlider(value=opportunities, min=0, max=200,
+                                               description="Open opportunities"),
+            "win_rate": widgets.FloatSlider(value=win_rate, min=0, max=1, step=0.01,
+                                            readout_format=".0%", description="Win rate"),
+            "avg_deal_size": widgets.FloatSlider(value=avg_deal_size, min=0, max=250_000,
+                                                 step=500, description="Avg deal size ($)"),
+            "cycle_days": widgets.FloatSlider(value=cycle_days, min=1, max=365, step=1,
+                                              description="Sales cycle (days)"),
+        }
+        for control in controls.values():
+            control.layout, control.style, control.continuous_update = LAYOUT, STYLE, False
+        self.result = widgets.HTML()
+        super().__init__(controls, [widgets.VBox(list(controls.values())), self.result])
+        self.refresh()
+
+    def update(self) -> None:
+        values = {name: control.value for name, control in self.controls.items()}
+        self.velocity = abm.pipeline_velocity(**values)
+        self.result.value = (f"<b>Pipeline velocity</b> ${self.velocity:,.0f} per day "
+                             f"≈ ${self.velocity * 91:,.0f} per quarter (91 days)")
+
+
+def timeline_chart(timeline: pd.DataFrame, contacts: pd.DataFrame, title: str) -> Figure:
+    """One row per buying-committee member, one dot per touch, coloured by ABM stage."""
+    members = contacts.assign(label=contacts["role"] + " (" + contacts["contact_id"] + ")")
+    rows = {c: i for i, c in enumerate(members["contact_id"])}
+    figure = Figure(figsize=(7.5, 0.35 * len(members) + 1.4))
+    axes = figure.subplots()
+    for stage, colour in STAGE_COLOURS.items():
+        part = timeline[timeline["stage"] == stage]
+        if not part.empty:
+            axes.scatter(part["timestamp"], part["contact_id"].map(rows), s=part["weight"] * 12,
+                         color=colour, label=stage, alpha=0.85, edgecolor="white")
+    axes.set_yticks(range(len(members)), members["label"], fontsize=8)
+    axes.set_ylim(len(members) - 0.3, -0.7)  # first committee member on top
+    axes.set_xlim(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31"))
+    axes.grid(axis="x", alpha=0.3)
+    axes.set_title(title, fontsize=10)
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="ABM stage",
+                title_fontsize=7)
+    figure.autofmt_xdate()
+    return figure
+
+
+class AccountTimeline(Explorer):
+    """Pick an account: its touch timeline, ABM stage, engagement score and committee reach."""
+
+    def __init__(self, accounts: pd.DataFrame, contacts: pd.DataFrame, touches: pd.DataFrame,
+                 as_of: str = "2025-12-31") -> None:
+        check_dataframe("accounts", accounts, ("account_id", "tier", "industry"))
+        self.accounts = accounts.set_index("account_id")
+        self.contacts, self.touches = contacts, touches
+        self.stages = abm.account_stages(accounts, touches)
+        self.scores = abm.engagement_scores(accounts, touches, as_of)
+        self.committee = abm.committee_penetration(contacts, touches)
+        touched = self.scores[self.scores > 0].sort_values(ascending=False).index
+        options = [(f"{a} · tier {self.accounts.loc[a, 'tier']} · {self.stages[a]}", a)
+                   for a in touched]
+        controls = {"account": widgets.Dropdown(options=options, value=options[0][1],
+                                                description="Account", style=STYLE,
+                                                layout=widgets.Layout(width="420px"))}
+        self.summary = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        super().__init__(controls, [controls["account"], self.summary, self.image])
+        self.refresh()
+
+    def update(self) -> None:
+        account = self.controls["account"].value
+        self.timeline = abm.touch_timeline(self.touches, account)
+        info = self.accounts.loc[account]
+        members = self.contacts[self.contacts["account_id"] == account]
+        self.summary.value = (
+            f"<b>{account}</b> · tier {info['tier']} · {info['industry']} · stage "
+            f"<b>{self.stages[account]}</b> · engagement score {self.scores[account]:.1f} · "
+            f"committee reached {self.committee[account]:.0%} of {len(members)} · "
+            f"{len(self.timeline)} touches")
+        self.image.value = figure_png(timeline_chart(self.timeline, members,
+                                                     f"Touches of account {account}"))
+
+
+def explorer(stage_counts: Mapping[str, float] | pd.Series, accounts: pd.DataFrame,
+             contacts: pd.DataFrame, touches: pd.DataFrame,
+             value_per_win: float = 40_000.0) -> widgets.Tab:
+    """The three explorers in tabs: funnel scenario, velocity calculator, account timeline."""
+    tab = widgets.Tab(children=[FunnelExplorer(stage_counts, value_per_win), VelocityCalculator(),
+                                AccountTimeline(accounts, contacts, touches)])
+    for index, title in enumerate(("Funnel scenario", "Pipeline velocity", "Account timeline")):
+        tab.set_title(index, title)
+    return tab
