@@ -1,0 +1,147 @@
+"""Bass-model explorer: p, q and m sliders drive the adoption curves; a picker overlays real data.
+
+Every number comes from :mod:`marketing_kit.plc` (``bass_adoptions``, ``bass_peak_time``,
+``bass_peak_adoptions``, ``classify_stages``, ``fit_bass``).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from marketing_kit import plc
+from marketing_kit._validate import check_dataframe
+from marketing_kit.widgets._base import Explorer, figure_png
+
+NO_SERIES = "(none)"
+STAGE_COLOURS = {"introduction": "#bdbdbd", "growth": "#66bb6a", "maturity": "#42a5f5",
+                 "decline": "#ef5350"}
+STYLE = {"description_width": "120px"}
+LAYOUT = widgets.Layout(width="360px")
+
+
+class BassExplorer(Explorer):
+    """Sliders for p, q, m and the horizon, and a picker of the classic adoption series.
+
+    After every change: ``adoptions`` and ``cumulative`` hold the slider model's curves,
+    ``peak_time``/``peak_level`` its peak, ``stages`` its :class:`~marketing_kit.plc.StageResult`,
+    ``fit`` the NLS :class:`~marketing_kit.plc.BassFit` of the picked series (``None`` without one)
+    and ``image`` the two-panel chart.
+    """
+
+    def __init__(self, series: pd.DataFrame, p: float = 0.02, q: float = 0.4,
+                 m: float = 20_000.0, periods: int = 20, product: str = NO_SERIES) -> None:
+        check_dataframe("series", series, ("product", "t", "sales_thousands"))
+        self.series = series
+        products = [NO_SERIES, *sorted(series["product"].unique())]
+        controls: dict[str, widgets.Widget] = {
+            "p": widgets.FloatSlider(value=p, min=0.001, max=0.1, step=0.001, readout_format=".3f",
+                                     description="p (innovation)"),
+            "q": widgets.FloatSlider(value=q, min=0.01, max=1.5, step=0.01,
+                                     description="q (imitation)"),
+            "m": widgets.FloatSlider(value=m, min=1_000, max=60_000, step=500,
+                                     readout_format=",.0f", description="m (thousands)"),
+            "periods": widgets.IntSlider(value=periods, min=5, max=40, description="years shown"),
+            "product": widgets.Dropdown(options=products, value=product,
+                                        description="overlay series"),
+        }
+        for control in controls.values():
+            control.style, control.layout = STYLE, LAYOUT
+            if hasattr(control, "continuous_update"):
+                control.continuous_update = False
+        self.image = widgets.Image(format="png")
+        self.summary = widgets.HTML()
+        left = widgets.VBox([controls["p"], controls["q"], controls["m"]])
+        right = widgets.VBox([controls["periods"], controls["product"]])
+        self.fit: plc.BassFit | None = None
+        self._fitted_product: str | None = None
+        super().__init__(controls, [widgets.HBox([left, right]), self.summary, self.image])
+        self.refresh()
+
+    def data(self) -> pd.DataFrame | None:
+        """The picked series (``None`` if none is picked)."""
+        product = self.controls["product"].value
+        if product == NO_SERIES:
+            return None
+        return self.series[self.series["product"] == product].sort_values("t")
+
+    def update(self) -> None:
+        p, q, m = (self.controls[name].value for name in ("p", "q", "m"))
+        periods = self.controls["periods"].value
+        self.adoptions = plc.bass_adoptions(p, q, m, periods)
+        self.cumulative = np.cumsum(self.adoptions)
+        self.peak_time = plc.bass_peak_time(p, q)
+        self.peak_level = plc.bass_peak_adoptions(p, q, m)
+        self.stages = plc.classify_stages(self.adoptions, window=1)
+        data = self.data()
+        product = self.controls["product"].value
+        if data is None:
+            self.fit = None
+        elif self._fitted_product != product or self.fit is None:
+            self.fit = plc.fit_bass(data["sales_thousands"], "nls")
+        self._fitted_product = product if data is not None else None
+        text = (f"<b>Peak</b> t* = ln(q/p)/(p+q) = {self.peak_time:.1f} years at "
+                f"{self.peak_level:,.0f} thousand a year &nbsp;|&nbsp; <b>q/p</b> = {q / p:.1f}")
+        if self.fit is not None:
+            text += (f"<br><b>NLS fit to {product}</b>: p = {self.fit.p:.4f}, "
+                     f"q = {self.fit.q:.3f}, m = {self.fit.m:,.0f} thousand, "
+                     f"R² = {self.fit.r2:.3f}, peak t* = {self.fit.peak_time:.1f}")
+        self.summary.value = text
+        self.image.value = figure_png(bass_chart(self.adoptions, self.peak_time, self.stages,
+                                                 m, data, self.fit))
+
+
+def bass_chart(adoptions: np.ndarray, peak_time: float, stages: plc.StageResult, m: float,
+               data: pd.DataFrame | None = None, fit: plc.BassFit | None = None) -> Figure:
+    """Per-period (left) and cumulative (right) adoption, PLC stages shaded, peak marked.
+
+    With ``data`` (columns ``t``, ``sales_thousands``) and its ``fit`` the real series is drawn
+    as dots and the fitted model as a dashed line.
+    """
+    periods = np.arange(1, len(adoptions) + 1)
+    figure = Figure(figsize=(10, 3.6))
+    per_period, cumulative = figure.subplots(1, 2)
+    for stage, (start, end) in stages.boundaries.items():
+        per_period.axvspan(start + 0.5, end + 1.5, color=STAGE_COLOURS[stage], alpha=0.18,
+                           label=stage, linewidth=0)
+    per_period.plot(periods, adoptions, color="black", marker="o", markersize=3, label="model")
+    per_period.axvline(peak_time, color="#6a1b9a", linestyle=":", label=f"t* = {peak_time:.1f}")
+    cumulative.plot(periods, np.cumsum(adoptions), color="black", label="model")
+    cumulative.axhline(m, color="grey", linestyle="--", linewidth=1, label="m (market size)")
+    if data is not None:
+        t = data["t"].to_numpy()
+        sales = data["sales_thousands"].to_numpy(dtype=float)
+        per_period.plot(t, sales, "s", color="#e65100", markersize=5, label="data")
+        cumulative.plot(t, np.cumsum(sales), "s", color="#e65100", markersize=5, label="data")
+        if fit is not None:
+            horizon = max(len(adoptions), len(t))
+            fitted = plc.bass_adoptions(fit.p, fit.q, fit.m, horizon)
+            span = np.arange(1, horizon + 1)
+            per_period.plot(span, fitted, "--", color="#e65100", label="NLS fit")
+            cumulative.plot(span, np.cumsum(fitted), "--", color="#e65100", label="NLS fit")
+    per_period.set_title("New adopters per year")
+    per_period.set_xlabel("years since launch (t)")
+    per_period.set_ylabel("thousands")
+    per_period.legend(fontsize=7, loc="upper right", ncol=2)
+    cumulative.set_title("Cumulative adopters")
+    cumulative.set_xlabel("years since launch (t)")
+    cumulative.legend(fontsize=7, loc="lower right")
+    right = max(len(adoptions), 0 if data is None else int(data["t"].max()))
+    for axes in (per_period, cumulative):
+        axes.set_xlim(0.5, right + 0.5)
+        axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_ylim(bottom=0)
+    figure.tight_layout()
+    return figure
+
+
+def explorer(series: pd.DataFrame | None = None, **settings: object) -> BassExplorer:
+    """Build the Bass explorer; ``series`` defaults to the ``bass_classic_series`` dataset."""
+    if series is None:
+        from marketing_kit import datasets
+
+        series = datasets.load("bass_classic_series")
+    return BassExplorer(series, **settings)
