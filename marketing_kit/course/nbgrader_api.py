@@ -6,11 +6,21 @@ The course lives at a root holding ``nbgrader_config.py``, ``solutions/`` (sourc
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+
+#: Seconds a process waits for the gradebook's write lock before sqlite gives up (parallel grading).
+SQLITE_BUSY_TIMEOUT = 120
+
+
+def db_url(root: str | Path) -> str:
+    """The course's sqlite gradebook URL, with a busy timeout so parallel writers queue."""
+    return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}?timeout={SQLITE_BUSY_TIMEOUT}"
 
 
 def assignments(root: str | Path = REPO_ROOT) -> list[str]:
@@ -19,11 +29,25 @@ def assignments(root: str | Path = REPO_ROOT) -> list[str]:
     return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
+def ensure_tools_on_path() -> None:
+    """Put this interpreter's ``bin/`` on ``PATH``.
+
+    nbgrader runs the ``alembic`` executable when it creates a new gradebook; when the kit is
+    used as ``.venv/bin/python`` without activating the venv, ``alembic`` is not on ``PATH`` and
+    the first ``generate_assignment`` of a fresh course fails.
+    """
+    folder = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if shutil.which("alembic") is None and folder not in path.split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join(filter(None, [folder, path]))
+
+
 def load_api(root: str | Path, **overrides: object):
     """An ``NbGraderAPI`` for the course at ``root``, configured from its ``nbgrader_config.py``.
 
     ``overrides`` are dotted traitlets settings, for example ``{"Execute.timeout": 5}``.
     """
+    ensure_tools_on_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
     from traitlets.config import Config
@@ -69,8 +93,7 @@ def cell_scores(root: str | Path, assignment: str, student: str) -> list[CellSco
     """Per-cell scores of a graded submission, read from the course's gradebook."""
     from nbgrader.api import Gradebook
 
-    db_url = f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
-    with Gradebook(db_url) as gradebook:
+    with Gradebook(db_url(root)) as gradebook:
         submission = gradebook.find_submission(assignment, student)
         return [
             CellScore(grade.name, grade.cell.cell_type, float(grade.score), float(grade.max_score))
