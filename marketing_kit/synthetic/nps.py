@@ -6,7 +6,7 @@ steady improvement over the year and personal noise. Five attribute ratings (1-5
 level plus their own component; likelihood to recommend (0-10) leans most on reliability, then
 support quality and value for money, a little on ease of use and not at all on design, so a
 driver analysis has a clear answer. CSAT (1-5) and CES 2.0 (1-7, higher = easier) follow the same
-level, with billing and support answers costing more effort. About 1.5 % of respondents skipped
+level, with billing and support answers costing more effort. About 1 % of respondents (22) skipped
 the recommend question (empty ``likelihood``), and most left no comment.
 """
 
@@ -40,7 +40,8 @@ COMMENTS = {
                 "Mostly reliable; the odd outage is annoying.", "OK overall.",
                 "Would like more reporting options."],
     "detractor": ["Too many outages this month.", "Waited three days for a support reply.",
-                  "The invoice was wrong again.", "Hard to figure out, gave up on half the features.",
+                  "The invoice was wrong again.",
+                  "Hard to figure out, gave up on half the features.",
                   "Not worth the money.", "Thinking about switching."],
 }
 
