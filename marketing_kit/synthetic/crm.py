@@ -79,7 +79,7 @@ PAGES = {
     "/case-studies": (0.08, 1.15, 1.40),
 }
 LPO_WEEK = 27  # from this week half of /demo traffic goes to the redesigned /demo-b
-DEMO_B_LIFT = 1.22  # true conversion lift of the redesign
+DEMO_B_LIFT = 1.15  # true conversion lift of the redesign
 
 
 def _accounts(rng: np.random.Generator) -> pd.DataFrame:
