@@ -40,7 +40,9 @@ def check_number(
     too_low = low is not None and (number <= low if low_open else number < low)
     too_high = high is not None and (number >= high if high_open else number > high)
     if too_low or too_high:
-        raise ValueError(f"{name} must be in {_interval(low, high, low_open, high_open)}, got {value!r}")
+        raise ValueError(
+            f"{name} must be in {_interval(low, high, low_open, high_open)}, got {value!r}"
+        )
     return int(number) if integer else number
 
 

@@ -112,8 +112,9 @@ def roi_table(
     """Per-channel revenue, cost and ROI, plus a ``Total`` row (seed 000, steps 4-6).
 
     ``channels`` needs the columns ``channel``, ``promotion_spend``, ``hours`` and the
-    conversion counts in ``conversions_col`` (for the seed's table, ``"downloads"``). Returns a frame indexed by channel with ``conversions``, ``revenue``,
-    ``promotion_spend``, ``labour_cost``, ``cost`` and ``roi_pct``. The total's ROI is computed
+    conversion counts in ``conversions_col`` (for the seed's table, ``"downloads"``). Returns a
+    frame indexed by channel with ``conversions``, ``revenue``, ``promotion_spend``,
+    ``labour_cost``, ``cost`` and ``roi_pct``. The total's ROI is computed
     from summed revenue and cost, never by averaging channel ROIs.
     """
     required = ("channel", conversions_col, "promotion_spend", "hours")
@@ -140,7 +141,9 @@ def roi_table(
     table["conversions"] = table["conversions"].astype(int)
     if (table["cost"] <= 0).any():
         free = list(table.index[table["cost"] <= 0])
-        raise ValueError(f"every channel needs a positive cost to have an ROI; zero cost for {free}")
+        raise ValueError(
+            f"every channel needs a positive cost to have an ROI; zero cost for {free}"
+        )
     table["roi_pct"] = (table["revenue"] - table["cost"]) * 100 / table["cost"]
     return table
 
@@ -172,10 +175,16 @@ def channel_funnel(weekly: pd.DataFrame) -> pd.DataFrame:
         check_numeric_column("weekly", weekly, column, low=0)
     totals = weekly.groupby("channel", sort=True)[["reach", "clicks", "leads", "customers"]].sum()
     totals = totals.rename(columns={"clicks": "traffic"})
-    for numerator, denominator in (("traffic", "reach"), ("leads", "traffic"), ("customers", "leads")):
+    for _numerator, denominator in (
+        ("traffic", "reach"),
+        ("leads", "traffic"),
+        ("customers", "leads"),
+    ):
         empty = list(totals.index[totals[denominator] == 0])
         if empty:
-            raise ValueError(f"weekly has zero {denominator} for channel(s) {empty}: rates undefined")
+            raise ValueError(
+                f"weekly has zero {denominator} for channel(s) {empty}: rates undefined"
+            )
     totals["click_through"] = totals["traffic"] / totals["reach"]
     totals["lead_rate"] = totals["leads"] / totals["traffic"]
     totals["close_rate"] = totals["customers"] / totals["leads"]
@@ -194,12 +203,14 @@ def weekly_roi(weekly: pd.DataFrame, ltv: float, hourly_rate: float) -> pd.DataF
     ltv = check_number("ltv", ltv, low=0)
     funnel = channel_funnel(weekly)
     inputs = weekly.groupby("channel", sort=True)[["spend", "hours"]].sum()
-    channels = pd.DataFrame({
-        "channel": funnel.index,
-        "conversions": funnel["customers"].to_numpy(),
-        "promotion_spend": inputs["spend"].to_numpy(),
-        "hours": inputs["hours"].to_numpy(),
-    })
+    channels = pd.DataFrame(
+        {
+            "channel": funnel.index,
+            "conversions": funnel["customers"].to_numpy(),
+            "promotion_spend": inputs["spend"].to_numpy(),
+            "hours": inputs["hours"].to_numpy(),
+        }
+    )
     table = roi_table(channels, ltv, hourly_rate)
     leads = funnel["leads"]
     table["leads"] = pd.concat([leads, pd.Series({"Total": leads.sum()})]).astype(int)

@@ -15,8 +15,13 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 def isolated_jupyter_dirs(tmp_path_factory: pytest.TempPathFactory):
     """Point JUPYTER_*, IPYTHONDIR and MPLCONFIGDIR at temporary folders for the whole run."""
     base = tmp_path_factory.mktemp("jupyter-env")
-    names = ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR",
-             "MPLCONFIGDIR")
+    names = (
+        "JUPYTER_CONFIG_DIR",
+        "JUPYTER_DATA_DIR",
+        "JUPYTER_RUNTIME_DIR",
+        "IPYTHONDIR",
+        "MPLCONFIGDIR",
+    )
     with pytest.MonkeyPatch.context() as patch:
         for name in names:
             folder = base / name.lower()

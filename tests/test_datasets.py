@@ -50,9 +50,20 @@ def test_load_rejects_unknown_names():
 
 def test_loader_works_from_an_installed_wheel(tmp_path):
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-         "-w", str(tmp_path / "dist"), str(REPO_ROOT)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(REPO_ROOT),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert build.returncode == 0, build.stderr
     wheel = next((tmp_path / "dist").glob("*.whl"))
@@ -64,7 +75,12 @@ def test_loader_works_from_an_installed_wheel(tmp_path):
         "import marketing_kit.datasets as d; f = d.load('social_roi_channels'); "
         "assert d.data_dir().name == '_datasets', d.data_dir(); print(len(f))"
     )
-    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         cwd=tmp_path, env={"PYTHONPATH": str(tmp_path / "site")})
+    run = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(tmp_path / "site")},
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "4"

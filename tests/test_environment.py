@@ -19,7 +19,9 @@ def parse(requirement: str) -> tuple[str, str]:
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
-    pip_side = dict(parse(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"])
+    pip_side = dict(
+        parse(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]
+    )
     env = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())
     conda_side = dict(parse(d) for d in env["dependencies"] if isinstance(d, str))
     python_spec = conda_side.pop("python")

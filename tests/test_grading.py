@@ -6,7 +6,8 @@ For each assignment (a fresh copy of the course in a temp dir, nbgrader in-proce
 3. autograding the untouched release gives 0 autograded points;
 4. the "typical mistakes" submission in ``tests/mistakes/<assignment>.yml`` fails exactly the
    test cells it lists, so it gets the partial score intended;
-5. ``notebooks/`` equals a fresh ``generate_assignment`` of ``solutions/`` (volatile fields ignored);
+5. ``notebooks/`` equals a fresh ``generate_assignment`` of ``solutions/`` (volatile fields
+   ignored);
 6. no line from a solution or hidden-test region appears anywhere in ``notebooks/``.
 """
 
@@ -80,19 +81,27 @@ def test_solution_executes_without_errors(graded):
     for name in notebook_names(graded["assignment"]):
         for index, cell in enumerate(read(folder / name).cells):
             errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-            assert not errors, f"{name} cell {index} raised {errors[0]['ename']}: {errors[0]['evalue']}"
+            assert not errors, (
+                f"{name} cell {index} raised {errors[0]['ename']}: {errors[0]['evalue']}"
+            )
 
 
 def test_solution_earns_full_autograded_points(graded):
     score, maximum = autograded_score(graded["scores"]["solution"])
-    lost = [s.grade_id for s in graded["scores"]["solution"] if s.cell_type == "code" and s.score < s.max_score]
+    lost = [
+        s.grade_id
+        for s in graded["scores"]["solution"]
+        if s.cell_type == "code" and s.score < s.max_score
+    ]
     assert maximum > 0
     assert score == maximum, f"solution lost points in {lost}"
 
 
 def test_blank_release_earns_zero(graded):
     score, maximum = autograded_score(graded["scores"]["blank"])
-    earned = [s.grade_id for s in graded["scores"]["blank"] if s.cell_type == "code" and s.score > 0]
+    earned = [
+        s.grade_id for s in graded["scores"]["blank"] if s.cell_type == "code" and s.score > 0
+    ]
     assert maximum > 0
     assert score == 0, f"a blank release earned points in {earned}"
 
@@ -112,8 +121,12 @@ def test_typical_mistakes_get_the_intended_partial_score(graded):
 
 def _normalise(notebook: nbformat.NotebookNode) -> list[dict]:
     return [
-        {"type": c.cell_type, "source": c.source, "nbgrader": c.metadata.get("nbgrader", {}),
-         "tags": c.metadata.get("tags", [])}
+        {
+            "type": c.cell_type,
+            "source": c.source,
+            "nbgrader": c.metadata.get("nbgrader", {}),
+            "tags": c.metadata.get("tags", []),
+        }
         for c in notebook.cells
     ]
 
@@ -124,7 +137,8 @@ def test_release_matches_fresh_generation(graded):
     assert committed.is_dir(), "run `make release` and commit notebooks/"
     fresh_files = sorted(p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file())
     committed_files = sorted(
-        p.relative_to(committed).as_posix() for p in committed.rglob("*")
+        p.relative_to(committed).as_posix()
+        for p in committed.rglob("*")
         if p.is_file() and ".ipynb_checkpoints" not in p.parts
     )
     assert committed_files == fresh_files, "notebooks/ is stale: run `make release`"
@@ -141,10 +155,16 @@ def test_release_matches_fresh_generation(graded):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_no_solution_or_hidden_test_text_in_release(assignment):
     release_text = "\n".join(
-        p.read_text(encoding="utf-8") for p in (REPO_ROOT / "notebooks" / assignment).rglob("*.ipynb")
+        p.read_text(encoding="utf-8")
+        for p in (REPO_ROOT / "notebooks" / assignment).rglob("*.ipynb")
     )
-    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-                   "BEGIN MARK SCHEME"):
+    for marker in (
+        "BEGIN SOLUTION",
+        "END SOLUTION",
+        "BEGIN HIDDEN TESTS",
+        "END HIDDEN TESTS",
+        "BEGIN MARK SCHEME",
+    ):
         assert marker not in release_text
     release_strings = "\n".join(
         cell.source
@@ -153,7 +173,9 @@ def test_no_solution_or_hidden_test_text_in_release(assignment):
     )
     for name in notebook_names(assignment):
         source = read(REPO_ROOT / "solutions" / assignment / name)
-        secret = [line.strip() for c in source.cells for r in regions(c.source) for line in r.splitlines()]
+        secret = [
+            line.strip() for c in source.cells for r in regions(c.source) for line in r.splitlines()
+        ]
         outside = "\n".join(_strip_regions(c.source) for c in source.cells)
         for line in secret:
             # A line the source also shows outside any region (an import, say) is not secret.

@@ -40,15 +40,17 @@ def test_roi_table_reproduces_the_seed_and_exposes_its_inconsistencies(seed_tabl
     assert (table.drop(index="Total")["revenue"] == printed["printed_revenue"]).all()
     assert (table.drop(index="Total")["cost"] == printed["printed_channel_cost"]).all()
     assert (table.drop(index="Total")["roi_pct"].round() == printed["printed_roi_pct"]).all()
-    # The printed download total (4,153) is one short of the rows' sum, which fits the revenue total.
+    # The printed download total (4,153) is one short of the rows' sum, which fits the revenue.
     assert table.loc["Total", "conversions"] == 4154
     assert table.loc["Total", "revenue"] == 72_695 == 4154 * 17.5
     assert table.loc["Total", "cost"] == 68_135
     assert round(table.loc["Total", "roi_pct"]) == 7
     # The printed labour column equals hours x $5, but the channel cost only fits $50 an hour.
     assert (printed["printed_labour_cost"] == printed["hours"] * 5).all()
-    rates = {sr.implied_hourly_rate(r.printed_channel_cost, r.promotion_spend, r.hours)
-             for r in seed_table.itertuples()}
+    rates = {
+        sr.implied_hourly_rate(r.printed_channel_cost, r.promotion_spend, r.hours)
+        for r in seed_table.itertuples()
+    }
     assert rates == {50.0}
 
 
@@ -63,7 +65,9 @@ def test_channel_funnel_rates_are_consistent():
     weekly = datasets.load("social_weekly")
     funnel = sr.channel_funnel(weekly)
     assert set(funnel.index) == set(weekly["channel"])
-    assert funnel.loc["Facebook", "reach"] == weekly.loc[weekly.channel == "Facebook", "reach"].sum()
+    assert (
+        funnel.loc["Facebook", "reach"] == weekly.loc[weekly.channel == "Facebook", "reach"].sum()
+    )
     for column in ("click_through", "lead_rate", "close_rate", "conversion_rate"):
         assert funnel[column].between(0, 1).all()
     expected = funnel["lead_rate"] * funnel["close_rate"]
@@ -80,8 +84,9 @@ def test_weekly_roi_values_leads_through_close_rate():
         assert row["value_per_lead"] == pytest.approx(sr.conversion_value(175, close[channel]))
     total_cost = weekly["spend"].sum() + weekly["hours"].sum() * 50
     assert table.loc["Total", "cost"] == pytest.approx(total_cost)
-    assert table.loc["Total", "roi_pct"] == pytest.approx(sr.roi_percent(
-        table.loc["Total", "revenue"], total_cost))
+    assert table.loc["Total", "roi_pct"] == pytest.approx(
+        sr.roi_percent(table.loc["Total", "revenue"], total_cost)
+    )
     assert sr.rank_channels(table).index[-1] == "YouTube"
 
 

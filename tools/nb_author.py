@@ -10,7 +10,7 @@ Usage (in a throwaway build script; commit only the resulting ``.ipynb``)::
         answer("### BEGIN SOLUTION\\nx = 1\\n### END SOLUTION", grade_id="q1_value"),
         tests("assert isinstance(x, int), '...'", grade_id="q1_value_tests", points=2),
         manual("### BEGIN SOLUTION\\nModel answer\\n### END SOLUTION", grade_id="r1", points=3),
-        code(explorer_source, widget=True),                # widget/demo cell: never nbgrader metadata
+        code(explorer_source, widget=True),  # widget/demo cell: never nbgrader metadata
     ]
     write(cells, "solutions/08-social-roi/08-social-roi.ipynb")
 
@@ -72,7 +72,7 @@ def tests(source: str, grade_id: str, points: float) -> nbformat.NotebookNode:
 
 
 def manual(text: str, grade_id: str, points: float) -> nbformat.NotebookNode:
-    """Manually graded markdown answer (a reflection). May hold BEGIN/END SOLUTION for a model answer."""
+    """Manually graded markdown answer (a reflection), optionally with a model answer."""
     cell = new_markdown_cell(text.strip("\n"))
     cell.metadata.update(_meta(grade_id, grade=True, solution=True, locked=False, points=points))
     return cell

@@ -44,8 +44,18 @@ def build() -> dict[str, pd.DataFrame]:
         customers = rng.binomial(leads, close_rate)
         spend = np.round(spend0 * rng.gamma(20, 1 / 20, WEEKS), 2)
         hours = np.round(hours0 * rng.gamma(16, 1 / 16, WEEKS) * 2) / 2  # half-hour steps
-        frames.append(pd.DataFrame({
-            "week": week, "channel": channel, "reach": reach, "clicks": clicks,
-            "leads": leads, "customers": customers, "spend": spend, "hours": hours,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "week": week,
+                    "channel": channel,
+                    "reach": reach,
+                    "clicks": clicks,
+                    "leads": leads,
+                    "customers": customers,
+                    "spend": spend,
+                    "hours": hours,
+                }
+            )
+        )
     return {"social_weekly": pd.concat(frames, ignore_index=True)}

@@ -1,6 +1,6 @@
 """Social-media ROI explorer: per-channel sliders drive an ROI bar chart and a table.
 
-Every number comes from :mod:`marketing_kit.social_roi` (:func:`~marketing_kit.social_roi.roi_table`).
+Every number comes from :func:`marketing_kit.social_roi.roi_table`.
 """
 
 from __future__ import annotations
@@ -24,25 +24,46 @@ class SocialRoiExplorer(Explorer):
     chart of ROI by channel with the 0 % break-even line.
     """
 
-    def __init__(self, channels: pd.DataFrame, ltv: float = 175.0, conversion_rate: float = 0.10,
-                 hourly_rate: float = 50.0, conversions_col: str = "downloads") -> None:
-        check_dataframe("channels", channels, ("channel", conversions_col, "promotion_spend", "hours"))
+    def __init__(
+        self,
+        channels: pd.DataFrame,
+        ltv: float = 175.0,
+        conversion_rate: float = 0.10,
+        hourly_rate: float = 50.0,
+        conversions_col: str = "downloads",
+    ) -> None:
+        check_dataframe(
+            "channels", channels, ("channel", conversions_col, "promotion_spend", "hours")
+        )
         self.channels = channels.reset_index(drop=True).copy()
         self.conversions_col = conversions_col
         controls: dict[str, widgets.Widget] = {
             "ltv": widgets.FloatSlider(value=ltv, min=0, max=1000, step=5, description="LTV ($)"),
-            "conversion_rate": widgets.FloatSlider(value=conversion_rate, min=0, max=0.5, step=0.005,
-                                                   readout_format=".1%", description="Conversion rate"),
-            "hourly_rate": widgets.FloatSlider(value=hourly_rate, min=0, max=150, step=1,
-                                               description="Hourly rate ($)"),
+            "conversion_rate": widgets.FloatSlider(
+                value=conversion_rate,
+                min=0,
+                max=0.5,
+                step=0.005,
+                readout_format=".1%",
+                description="Conversion rate",
+            ),
+            "hourly_rate": widgets.FloatSlider(
+                value=hourly_rate, min=0, max=150, step=1, description="Hourly rate ($)"
+            ),
         }
         rows = []
         for _, row in self.channels.iterrows():
             name = row["channel"]
-            spend = widgets.FloatSlider(value=float(row["promotion_spend"]), min=0, max=5000, step=25,
-                                        description=f"{name} spend")
-            hours = widgets.FloatSlider(value=float(row["hours"]), min=0, max=1000, step=10,
-                                        description=f"{name} hours")
+            spend = widgets.FloatSlider(
+                value=float(row["promotion_spend"]),
+                min=0,
+                max=5000,
+                step=25,
+                description=f"{name} spend",
+            )
+            hours = widgets.FloatSlider(
+                value=float(row["hours"]), min=0, max=1000, step=10, description=f"{name} hours"
+            )
             controls[f"{name}:spend"] = spend
             controls[f"{name}:hours"] = hours
             rows.append(widgets.HBox([spend, hours]))
@@ -51,9 +72,12 @@ class SocialRoiExplorer(Explorer):
         self.image = widgets.Image(format="png")
         self.table_html = widgets.HTML()
         self.summary = widgets.HTML()
-        shared = widgets.HBox([controls["ltv"], controls["conversion_rate"], controls["hourly_rate"]])
-        super().__init__(controls, [shared, *rows, self.summary,
-                                    widgets.HBox([self.image, self.table_html])])
+        shared = widgets.HBox(
+            [controls["ltv"], controls["conversion_rate"], controls["hourly_rate"]]
+        )
+        super().__init__(
+            controls, [shared, *rows, self.summary, widgets.HBox([self.image, self.table_html])]
+        )
         self.refresh()
 
     def inputs(self) -> pd.DataFrame:
@@ -64,18 +88,20 @@ class SocialRoiExplorer(Explorer):
         return frame
 
     def update(self) -> None:
-        value = social_roi.conversion_value(self.controls["ltv"].value,
-                                            self.controls["conversion_rate"].value)
+        value = social_roi.conversion_value(
+            self.controls["ltv"].value, self.controls["conversion_rate"].value
+        )
         self.value_per_conversion = value
-        self.table = social_roi.roi_table(self.inputs(), value, self.controls["hourly_rate"].value,
-                                          self.conversions_col)
+        self.table = social_roi.roi_table(
+            self.inputs(), value, self.controls["hourly_rate"].value, self.conversions_col
+        )
         total = self.table.loc["Total"]
         self.summary.value = (
             f"<b>Value per conversion</b> ${value:,.2f} &nbsp; | &nbsp; <b>Total ROI</b> "
             f"{total['roi_pct']:+.1f}% on ${total['cost']:,.0f} cost"
         )
         shown = self.table[["conversions", "revenue", "cost", "roi_pct"]].round(1)
-        self.table_html.value = shown.to_html(float_format=lambda x: f"{x:,.1f}")
+        self.table_html.value = shown.to_html(float_format=lambda x: f"{x:,.1f}", index_names=False)
         self.image.value = figure_png(roi_bar_chart(self.table))
 
 
@@ -89,8 +115,12 @@ def roi_bar_chart(table: pd.DataFrame) -> Figure:
     axes.bar_label(bars, labels=[f"{v:+.0f}%" for v in channels["roi_pct"]], fontsize=8)
     axes.axhline(0, color="black", linewidth=1, linestyle="--", label="break-even (ROI = 0%)")
     if "Total" in table.index:
-        axes.axhline(table.loc["Total", "roi_pct"], color="#1565c0", linewidth=1,
-                     label=f"all channels ({table.loc['Total', 'roi_pct']:+.0f}%)")
+        axes.axhline(
+            table.loc["Total", "roi_pct"],
+            color="#1565c0",
+            linewidth=1,
+            label=f"all channels ({table.loc['Total', 'roi_pct']:+.0f}%)",
+        )
     axes.set_ylabel("ROI (%)")
     axes.set_title("Return on investment by channel")
     axes.legend(fontsize=8, loc="best")

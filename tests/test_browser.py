@@ -1,0 +1,271 @@
+"""Real-browser acceptance test: every notebook runs in JupyterLab in headless Chromium.
+
+For each student notebook and each solution notebook it opens the notebook in JupyterLab (served
+from this venv at the repository root), runs all cells, and checks the page: the explorer's
+widgets are in the DOM, no "Error displaying widget" text, no JavaScript errors. It moves one
+control per explorer and asserts the explorer's picture or table changed, clicks nbgrader's
+Validate button once, and saves a screenshot per notebook in ``artifacts/screenshots/``.
+Uses Debian's Chromium (``make test`` apt-gets it); never ``playwright install``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from marketing_kit.course.nbgrader_api import REPO_ROOT, assignments
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = REPO_ROOT / "artifacts" / "screenshots"
+TOKEN = "marketing-kit-browser-test"
+CONTROLS = (
+    ".widget-slider, .widget-dropdown, .widget-select, .widget-toggle-buttons, "
+    ".widget-checkbox, .widget-int-text, .widget-float-text, .widget-select-multiple"
+)
+# Console noise that is not a JavaScript error in the kit: failed optional resource fetches.
+BENIGN = ("Failed to load resource", "favicon", "404 (Not Found)")
+
+NOTEBOOKS = [
+    pytest.param(step, a, id=f"{step}/{a}")
+    for a in assignments()
+    for step in ("notebooks", "solutions")
+]
+
+
+def course_files() -> dict[str, bytes]:
+    return {
+        p.as_posix(): p.read_bytes()
+        for step in ("notebooks", "solutions")
+        for p in (REPO_ROOT / step).rglob("*.ipynb")
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def api(port: int, path: str, method: str = "GET") -> object:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", method=method, headers={"Authorization": f"token {TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab from this venv at the repo root, on a free loopback port; stopped by PID."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium with apt-get")
+    playwright = pytest.importorskip("playwright.sync_api")
+    settings = tmp_path_factory.mktemp("lab-settings")
+    autosave = settings / "@jupyterlab" / "docmanager-extension"
+    autosave.mkdir(parents=True)
+    # Never write the run's outputs back into notebooks/ or solutions/.
+    (autosave / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
+    news = settings / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
+    files = course_files()
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--port={port}",
+        "--ip=127.0.0.1",
+        f"--ServerApp.token={TOKEN}",
+        f"--ServerApp.root_dir={REPO_ROOT}",
+        "--LabApp.expose_app_in_browser=True",
+        "--ServerApp.open_browser=False",
+    ]
+    if os.geteuid() == 0:
+        command.append("--allow-root")
+    env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings)}
+    log = open(tmp_path_factory.mktemp("lab-log") / "lab.log", "w+")  # noqa: SIM115
+    server = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                api(port, "/api/status")
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    pytest.fail(f"JupyterLab did not start:\n{log.read()[-3000:]}")
+                time.sleep(0.5)
+        with playwright.sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            yield {"port": port, "context": context, "files": files}
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+
+
+def open_notebook(lab, path: str, workspace: str):
+    """Open ``path`` in a fresh page and workspace; return (page, console errors)."""
+    page = lab["context"].new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+    url = f"http://127.0.0.1:{lab['port']}/lab/workspaces/{workspace}/tree/{path}?token={TOKEN}"
+    page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+        " const k = w && w.sessionContext && w.sessionContext.session"
+        " && w.sessionContext.session.kernel;"
+        " return k && k.connectionStatus === 'connected' && k.status === 'idle'; }",
+        timeout=90_000,
+    )
+    return page, errors
+
+
+def run_all(page) -> None:
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp.shell.currentWidget;"
+        " const k = w.sessionContext.session.kernel;"
+        " const busy = [...document.querySelectorAll('.jp-InputPrompt')]"
+        "   .some(p => p.textContent.includes('*'));"
+        " return k.status === 'idle' && !busy; }",
+        timeout=120_000,
+    )
+    page.wait_for_timeout(1500)  # let widget views finish rendering
+
+
+# Pictures and tables inside widget views: what moving a control should change.
+STATE_JS = (
+    "[...document.querySelectorAll('.jp-OutputArea-output .jupyter-widgets')]"
+    ".flatMap(root => [...root.querySelectorAll('img, .widget-html-content, "
+    ".jp-RenderedHTMLCommon, svg, table')]).map(e => e.getAttribute('src') || e.innerHTML)"
+)
+
+
+def explorer_state(page) -> list[str]:
+    return page.evaluate(f"() => {STATE_JS}")
+
+
+def move_first_control(page) -> str:
+    """Nudge the first slider with the keyboard or pick another dropdown option."""
+    handle = page.locator(".widget-slider .noUi-handle").first
+    if handle.count():
+        handle.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        handle.blur()
+        return "slider"
+    select = page.locator(".widget-dropdown select").first
+    if select.count():
+        options = select.locator("option").all_inner_texts()
+        current = select.input_value()
+        choice = next(o for o in options if o != current)
+        select.select_option(label=choice)
+        return "dropdown"
+    raise AssertionError("the explorer has no slider or dropdown to move")
+
+
+def shutdown_kernels(port: int) -> None:
+    for session in api(port, "/api/sessions"):
+        api(port, f"/api/sessions/{session['id']}", method="DELETE")
+
+
+@pytest.mark.parametrize(("step", "assignment"), NOTEBOOKS)
+def test_notebook_runs_and_explorer_responds(lab, step, assignment):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for notebook in sorted((REPO_ROOT / step / assignment).glob("*.ipynb")):
+        path = notebook.relative_to(REPO_ROOT).as_posix()
+        page, errors = open_notebook(lab, path, f"{step}-{assignment}")
+        try:
+            run_all(page)
+            text = page.inner_text("body")
+            assert "Error displaying widget" not in text, f"{path}: a widget failed to render"
+            assert "Model not found" not in text, f"{path}: widget model missing"
+            assert page.locator(".jp-OutputArea-output .jupyter-widgets").count() > 0, (
+                f"{path}: the explorer's widgets are not in the page"
+            )
+            assert page.locator(CONTROLS).count() > 0, f"{path}: the explorer has no controls"
+            if step == "notebooks":
+                assert "NotImplementedError" in text, f"{path}: the student stubs should raise"
+            else:
+                assert "Traceback" not in text, f"{path}: the solution raised an error"
+            before = explorer_state(page)
+            kind = move_first_control(page)
+            page.wait_for_function(
+                f"(before) => JSON.stringify(before) !== JSON.stringify({STATE_JS})",
+                arg=before,
+                timeout=20_000,
+            )
+            page.screenshot(path=str(SHOTS / f"{step}-{notebook.stem}.png"), full_page=False)
+            real = [e for e in errors if not any(b in e for b in BENIGN)]
+            assert not real, f"{path}: JavaScript errors after moving a {kind}: {real}"
+        finally:
+            page.close()
+            shutdown_kernels(lab["port"])
+
+
+def test_validate_button_shows_nbgrader_result(lab):
+    # Validate saves the notebook first, so validate a scratch copy in the ignored artifacts/.
+    assignment = assignments()[-1]
+    original = next((REPO_ROOT / "notebooks" / assignment).glob("*.ipynb"))
+    notebook = REPO_ROOT / "artifacts" / "validate" / original.name
+    notebook.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(original, notebook)
+    path = notebook.relative_to(REPO_ROOT).as_posix()
+    page, _ = open_notebook(lab, path, "validate")
+    try:
+        page.get_by_role("button", name="Validate").first.click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=120_000)
+        page.wait_for_function(
+            "() => { const d = document.querySelector('.jp-Dialog');"
+            " return d && /Validat|failed|passed|error/i.test(d.innerText)"
+            " && !/Validating\\.\\.\\./.test(d.innerText); }",
+            timeout=120_000,
+        )
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "validate-dialog.png"))
+        # A blank release fails validation: nbgrader reports the stubs' NotImplementedError.
+        assert (
+            "NotImplementedError" in dialog.inner_text() or "failed" in dialog.inner_text().lower()
+        )
+    finally:
+        page.close()
+        shutdown_kernels(lab["port"])
+
+
+def test_browser_run_left_the_course_files_untouched(lab):
+    """Autosave is off: running notebooks in the browser must not rewrite them on disk."""
+    now = course_files()
+    changed = [path for path, content in lab["files"].items() if now.get(path) != content]
+    assert not changed, f"notebooks changed on disk during the browser run: {changed}"
