@@ -60,25 +60,27 @@ def parse_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
     frame["nulls"] = check_numeric_column("journeys", frame, "nulls", low=0)
     if "value" in frame.columns:
         frame["value"] = check_numeric_column("journeys", frame, "value", low=0)
-    channels = []
-    for row, path in enumerate(frame["path"]):
+    paths = frame["path"]
+    for row, path in enumerate(paths):
         if not isinstance(path, str):
             raise TypeError(
                 f"journeys['path'] must hold text like 'Social > Email'; row {row} is {path!r}"
             )
-        foreign = _FOREIGN_SEPARATOR.search(path)
-        if foreign:
+    foreign = paths.str.contains(_FOREIGN_SEPARATOR)
+    if foreign.any():
+        row = int(np.flatnonzero(foreign)[0])
+        found = _FOREIGN_SEPARATOR.search(paths[row]).group()
+        raise ValueError(
+            f"journeys['path'] row {row} ({paths[row]!r}) uses the unknown separator "
+            f"{found!r}; join channels with {SEPARATOR!r}"
+        )
+    channels = [[name.strip() for name in path.split(SEPARATOR)] for path in paths]
+    for row, names in enumerate(channels):
+        if "" in names:
             raise ValueError(
-                f"journeys['path'] row {row} ({path!r}) uses the unknown separator "
-                f"{foreign.group()!r}; join channels with {SEPARATOR!r}"
-            )
-        names = [name.strip() for name in path.split(SEPARATOR)]
-        if not path.strip() or any(not name for name in names):
-            raise ValueError(
-                f"journeys['path'] row {row} ({path!r}) has an empty path or channel name; "
+                f"journeys['path'] row {row} ({paths[row]!r}) has an empty path or channel name; "
                 f"every path needs at least one channel and no empty step between {SEPARATOR!r}"
             )
-        channels.append(names)
     frame["channels"] = channels
     return frame
 
@@ -309,17 +311,14 @@ def transition_matrix(journeys: pd.DataFrame) -> pd.DataFrame:
     index = {state: i for i, state in enumerate(states)}
     n = len(states)
     counts = np.zeros((n, n + 2))  # columns: the transient states, then conv, null
-    for names, conv, null in zip(
-        frame["channels"], frame["conversions"], frame["nulls"], strict=True
-    ):
-        walks = conv + null
-        if walks == 0:
-            continue
-        steps = [index["start"], *(index[name] for name in names)]
-        for a, b in zip(steps[:-1], steps[1:], strict=True):
-            counts[a, b] += walks
-        counts[steps[-1], n] += conv
-        counts[steps[-1], n + 1] += null
+    walks = (frame["conversions"] + frame["nulls"]).to_numpy()
+    steps = [[0, *(index[name] for name in names)] for names in frame["channels"]]
+    source = np.concatenate([path[:-1] for path in steps])
+    target = np.concatenate([path[1:] for path in steps])
+    np.add.at(counts, (source, target), np.repeat(walks, [len(p) - 1 for p in steps]))
+    last = np.array([path[-1] for path in steps])
+    np.add.at(counts[:, n], last, frame["conversions"].to_numpy())
+    np.add.at(counts[:, n + 1], last, frame["nulls"].to_numpy())
     totals = counts.sum(axis=1, keepdims=True)
     if totals[0, 0] == 0:
         raise ValueError("journeys must hold at least one journey (conversions + nulls > 0)")

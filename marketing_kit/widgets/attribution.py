@@ -1,0 +1,163 @@
+"""Attribution explorer: a model picker and half-life slider drive the attribution bars; a channel
+checklist shows what dropping channels does to conversions (Markov removal) and cost.
+
+Every number comes from :mod:`marketing_kit.attribution` and :mod:`marketing_kit.channels`.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+from matplotlib.figure import Figure
+
+from marketing_kit import attribution, channels
+from marketing_kit.widgets._base import Explorer, figure_png
+
+STAGE_COLOURS = {"awareness": "#1e88e5", "consideration": "#fb8c00", "conversion": "#43a047"}
+DROPPED_COLOUR = "#bdbdbd"
+
+
+class AttributionExplorer(Explorer):
+    """Model dropdown, time-decay half-life slider and one "keep" checkbox per channel.
+
+    ``attribution`` holds the current model's table (:func:`marketing_kit.attribution.attribute`),
+    ``cut`` the :func:`marketing_kit.channels.cut_effect` table for the ticked channels, and
+    ``image`` the two-panel chart.
+    """
+
+    def __init__(
+        self,
+        journeys: pd.DataFrame,
+        channel_table: pd.DataFrame,
+        model: str = "markov",
+        half_life: float = 1.0,
+    ) -> None:
+        self.journeys = attribution.parse_journeys(journeys)
+        self.metrics = channels.channel_metrics(channel_table)
+        missing = sorted(set(attribution.channel_list(self.journeys)) - set(self.metrics.index))
+        if missing:
+            raise ValueError(f"channel_table lacks the journey channel(s) {missing}")
+        self.order = list(channels.rank_by_stage(channel_table).index)
+        self._tables: dict[tuple, pd.DataFrame] = {}
+        controls: dict[str, widgets.Widget] = {
+            "model": widgets.Dropdown(options=attribution.MODELS, value=model, description="Model"),
+            "half_life": widgets.FloatSlider(
+                value=half_life,
+                min=0.25,
+                max=8,
+                step=0.25,
+                description="Half-life (touches)",
+                continuous_update=False,
+                style={"description_width": "130px"},
+                layout=widgets.Layout(width="360px"),
+            ),
+        }
+        boxes = []
+        for name in self.order:
+            box = widgets.Checkbox(
+                value=True, description=name, indent=False, layout=widgets.Layout(width="150px")
+            )
+            controls[f"keep:{name}"] = box
+            boxes.append(box)
+        self.image = widgets.Image(format="png")
+        self.summary = widgets.HTML()
+        self.table_html = widgets.HTML()
+        checklist = widgets.VBox([widgets.HTML("<b>Keep channel</b>"), *boxes])
+        super().__init__(
+            controls,
+            [
+                widgets.HBox([controls["model"], controls["half_life"]]),
+                widgets.HBox([checklist, self.image]),
+                self.summary,
+                self.table_html,
+            ],
+        )
+        self.refresh()
+
+    def kept(self) -> list[str]:
+        """Channels whose box is ticked, in funnel-stage order."""
+        return [name for name in self.order if self.controls[f"keep:{name}"].value]
+
+    def update(self) -> None:
+        model = self.controls["model"].value
+        self.controls["half_life"].disabled = model != "time_decay"
+        settings = {"half_life": self.controls["half_life"].value} if model == "time_decay" else {}
+        key = (model, *settings.values())
+        if key not in self._tables:  # ticking a channel box needs no new attribution
+            self._tables[key] = attribution.attribute(self.journeys, model, **settings)
+        self.attribution = self._tables[key]
+        kept = self.kept()
+        if not kept:
+            raise ValueError("tick at least one channel to keep")
+        self.cut = channels.cut_effect(self.metrics.reset_index(), kept, self.journeys)
+        before, after = self.cut.loc["all channels"], self.cut.loc["kept"]
+        dropped = [name for name in self.order if name not in kept]
+        self.summary.value = (
+            f"<b>Dropping</b> {', '.join(dropped) or 'nothing'}: conversions "
+            f"{before['conversions']:,.0f} &rarr; {after['conversions']:,.0f} "
+            f"({after['conversions'] / before['conversions'] - 1:+.0%}, Markov removal: journeys "
+            f"through a dropped channel are lost, not rerouted); monthly cost "
+            f"${before['monthly_cost']:,.0f} &rarr; ${after['monthly_cost']:,.0f}; lead quality "
+            f"{before['lead_quality']:.0%} &rarr; {after['lead_quality']:.0%}"
+        )
+        shown = self.cut[
+            [
+                "channels",
+                "monthly_cost",
+                "qualified_leads",
+                "lead_quality",
+                "cost_per_qualified_lead",
+                "conversions",
+            ]
+        ]
+        self.table_html.value = shown.to_html(float_format=lambda x: f"{x:,.2f}")
+        self.image.value = figure_png(
+            explorer_chart(self.attribution, self.metrics, self.cut, self.order, kept, model)
+        )
+
+
+def explorer_chart(
+    table: pd.DataFrame,
+    metrics: pd.DataFrame,
+    cut: pd.DataFrame,
+    order: list[str],
+    kept: list[str],
+    model: str,
+) -> Figure:
+    """Left: attributed conversions per channel (coloured by stage, grey if dropped).
+    Right: share of conversions, cost and qualified leads left after the cut."""
+    figure = Figure(figsize=(9.5, 3.8))
+    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
+    values = table["conversions"].reindex(order).fillna(0.0)
+    colours = [
+        STAGE_COLOURS[metrics.loc[n, "stage"]] if n in kept else DROPPED_COLOUR for n in order
+    ]
+    bars = left.barh(order, values, color=colours)
+    left.bar_label(bars, labels=[f"{v:,.0f}" for v in values], fontsize=8, padding=2)
+    left.invert_yaxis()
+    left.set_xlabel("attributed conversions")
+    left.set_title(f"Attribution: {model.replace('_', ' ')}")
+    left.set_xlim(0, max(values.max(), 1.0) * 1.18)
+    for stage, colour in STAGE_COLOURS.items():
+        left.bar(0, 0, color=colour, label=stage)
+    left.bar(0, 0, color=DROPPED_COLOUR, label="dropped")
+    left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=4)
+
+    labels = ["conversions\n(Markov)", "monthly\ncost", "qualified\nleads"]
+    columns = ["conversions", "monthly_cost", "qualified_leads"]
+    kept_share = [cut.loc["kept", c] / cut.loc["all channels", c] * 100 for c in columns]
+    bars = right.bar(labels, kept_share, color=["#43a047", "#e53935", "#1e88e5"])
+    right.bar_label(bars, labels=[f"{v:.0f}%" for v in kept_share], fontsize=8)
+    right.axhline(100, color="black", linewidth=1, linestyle="--")
+    right.set_ylim(0, 115)
+    right.set_ylabel("% of today's level kept")
+    right.set_title(f"Keeping {len(kept)} of {len(order)} channels")
+    figure.subplots_adjust(wspace=0.3)
+    return figure
+
+
+def explorer(
+    journeys: pd.DataFrame, channel_table: pd.DataFrame, **settings: object
+) -> AttributionExplorer:
+    """Build the attribution explorer (see :class:`AttributionExplorer`)."""
+    return AttributionExplorer(journeys, channel_table, **settings)
