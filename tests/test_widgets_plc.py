@@ -63,3 +63,14 @@ def test_clamped_slider_values_stay_valid(app):
     assert app.controls["p"].value == pytest.approx(0.001)
     assert app.message.value == ""
     assert app.peak_time == pytest.approx(plc.bass_peak_time(0.001, app.controls["q"].value))
+
+
+def test_stage_chart_shades_every_stage():
+    from marketing_kit.widgets.plc import stage_chart
+
+    frame = datasets.load("plc_monthly_sales")
+    result = plc.classify_stages(frame["units_sold"], window=12)
+    axes = stage_chart(result, frame["month"]).axes[0]
+    assert len(axes.patches) == len(result.boundaries) == 4
+    assert [t.get_text() for t in axes.texts] == list(plc.STAGES)
+    assert axes.get_xticklabels()[0].get_text() == "2015-01"

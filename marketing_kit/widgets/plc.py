@@ -145,3 +145,31 @@ def explorer(series: pd.DataFrame | None = None, **settings: object) -> BassExpl
 
         series = datasets.load("bass_classic_series")
     return BassExplorer(series, **settings)
+
+
+def stage_chart(result: plc.StageResult, labels: pd.Series | None = None,
+                title: str = "Sales through the product life cycle") -> Figure:
+    """Sales (thin line), smoothed sales (thick line) and the shaded stages of ``result``.
+
+    ``labels`` (for example the ``month`` column) replaces the position numbers on the x axis.
+    """
+    table = result.table
+    x = np.arange(len(table))
+    figure = Figure(figsize=(10, 3.6))
+    axes = figure.subplots()
+    for stage, (start, end) in result.boundaries.items():
+        axes.axvspan(start - 0.5, end + 0.5, color=STAGE_COLOURS[stage], alpha=0.18, linewidth=0)
+        axes.text((start + end) / 2, 1.01, stage, ha="center", va="bottom", fontsize=9,
+                  transform=axes.get_xaxis_transform())
+    axes.plot(x, table["sales"], color="#90a4ae", linewidth=1, label="sales")
+    axes.plot(x, table["smoothed"], color="black", linewidth=2, label="smoothed")
+    if labels is not None:
+        ticks = x[:: max(1, len(x) // 10)]
+        axes.set_xticks(ticks, [str(labels.iloc[i]) for i in ticks], rotation=45, fontsize=8)
+    axes.set_xlim(-0.5, len(x) - 0.5)
+    axes.set_ylim(bottom=0)
+    axes.set_ylabel("units")
+    axes.set_title(title, pad=18)
+    axes.legend(fontsize=8, loc="upper left")
+    figure.tight_layout()
+    return figure
