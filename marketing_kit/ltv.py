@@ -272,6 +272,39 @@ def purchases_between(
     return counts.reindex(customers, fill_value=0).rename("purchases").astype(int)
 
 
+def repeat_purchase_tracking(
+    transactions: pd.DataFrame,
+    customer_col: str,
+    date_col: str,
+    fit: BGNBDFit,
+    start: object,
+    periods: int,
+    time_unit: str = "W",
+) -> pd.DataFrame:
+    """Cumulative repeat purchases, actual and BG/NBD-expected, period by period from ``start``.
+
+    Period k ends on the day before ``start`` + k units. Actual: purchase days after each
+    customer's first (same-day transactions count once). Expected: sum over customers of
+    E[X(t)] (:func:`expected_repeat_purchases`) at their age t at the end of period k, the
+    tracking plot of Fader, Hardie & Lee (2005, Figure 2).
+    """
+    unit = TIME_UNITS[check_choice("time_unit", time_unit, tuple(TIME_UNITS))]
+    periods = check_number("periods", periods, low=1, integer=True)
+    start = _timestamp("start", start)
+    frame = _transactions(transactions, customer_col, date_col).drop_duplicates()
+    first = frame.groupby("customer")["date"].transform("min")
+    if (first < start).any():
+        raise ValueError(f"start must be on or before the first transaction ({first.min().date()})")
+    ends = np.arange(1, periods + 1) * unit - 1  # last day of each period, days after start
+    repeat_days = (frame.loc[frame["date"] > first, "date"] - start).dt.days.to_numpy()
+    actual = np.searchsorted(np.sort(repeat_days), ends, side="right")
+    births = (frame.groupby("customer")["date"].min() - start).dt.days.to_numpy()
+    ages = np.clip(ends[None, :] - births[:, None], 0, None) / unit
+    expected = np.asarray(expected_repeat_purchases(fit, ages.ravel())).reshape(ages.shape)
+    return pd.DataFrame({"actual": actual, "expected": expected.sum(axis=0)},
+                        index=pd.RangeIndex(1, periods + 1, name="period"))
+
+
 # --- RFM ------------------------------------------------------------------------------------------
 
 

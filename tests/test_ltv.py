@@ -349,3 +349,15 @@ def test_expected_purchases_rejects_impossible_histories(bgnbd):
         ltv.expected_purchases(bgnbd, 10, 2, 40, 30)
     with pytest.raises(ValueError, match="t must be in"):
         ltv.expected_purchases(bgnbd, -1, 2, 10, 30)
+
+
+def test_repeat_purchase_tracking_matches_the_summary_and_holdout(bgnbd, summary, cdnow):
+    tracking = ltv.repeat_purchase_tracking(cdnow, "customer_id", "date", bgnbd, "1997-01-01", 78)
+    assert tracking.loc[39, "actual"] == summary["frequency"].sum() == 2457
+    assert tracking.loc[78, "actual"] == 2457 + 1882
+    assert tracking["actual"].is_monotonic_increasing
+    assert tracking["expected"].is_monotonic_increasing
+    expected_78 = ltv.expected_repeat_purchases(bgnbd, summary["T"].to_numpy() + 39).sum()
+    assert tracking.loc[78, "expected"] == pytest.approx(expected_78)
+    with pytest.raises(ValueError, match="start must be on or before"):
+        ltv.repeat_purchase_tracking(cdnow, "customer_id", "date", bgnbd, "1997-02-01", 10)

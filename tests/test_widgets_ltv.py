@@ -67,3 +67,17 @@ def test_customer_sliders_keep_the_history_possible(customer_app):
 def test_customer_explorer_needs_a_fit():
     with pytest.raises(TypeError, match="BGNBDFit"):
         customer_explorer({"r": 0.2})
+
+
+def test_report_charts_draw_the_data():
+    from marketing_kit import datasets
+    from marketing_kit.widgets.ltv import retention_heatmap, tracking_chart
+
+    invoices = datasets.load("ltv_subscriptions")
+    heatmap = retention_heatmap(ltv.cohort_retention(invoices, "account_id", "invoice_date"))
+    axes = heatmap.axes[0]
+    assert len(axes.get_yticklabels()) == 24 and len(axes.get_xticklabels()) == 13
+    tracking = ltv.repeat_purchase_tracking(
+        datasets.load("cdnow_transactions"), "customer_id", "date", CDNOW, "1997-01-01", 78)
+    lines = tracking_chart(tracking, 39).axes[0].get_lines()
+    assert list(lines[0].get_ydata()) == list(tracking["actual"])

@@ -163,3 +163,42 @@ def clv_explorer(**settings: float) -> ClvExplorer:
 def customer_explorer(fit: ltv.BGNBDFit, **settings: float) -> CustomerExplorer:
     """Build the BG/NBD customer explorer for a fitted model (see :class:`CustomerExplorer`)."""
     return CustomerExplorer(fit, **settings)
+
+
+def retention_heatmap(retention, max_periods: int = 13) -> Figure:
+    """Heatmap of a cohort x period matrix from :func:`~marketing_kit.ltv.cohort_retention`."""
+    shown = retention.iloc[:, :max_periods]
+    figure = Figure(figsize=(9, 6))
+    axes = figure.subplots()
+    image = axes.imshow(shown.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    axes.set_xticks(range(shown.shape[1]), [str(c) for c in shown.columns])
+    axes.set_yticks(range(shown.shape[0]), [str(c) for c in shown.index], fontsize=7)
+    for (row, col), value in np.ndenumerate(shown.to_numpy(dtype=float)):
+        if np.isfinite(value) and col > 0:
+            axes.text(col, row, f"{value:.0%}", ha="center", va="center", fontsize=6.5,
+                      color="white" if value > 0.6 else "black")
+    axes.set_xlabel("Months since acquisition")
+    axes.set_ylabel("Acquisition cohort")
+    axes.set_title("Share of each cohort still paying (blank: not yet observed)")
+    figure.colorbar(image, ax=axes, label="retention", fraction=0.04)
+    return figure
+
+
+def tracking_chart(tracking, calibration_periods: int, unit: str = "weeks") -> Figure:
+    """Cumulative repeat purchases, actual vs BG/NBD.
+
+    ``tracking`` comes from :func:`~marketing_kit.ltv.repeat_purchase_tracking`.
+    """
+    figure = Figure(figsize=(6.5, 3.4))
+    axes = figure.subplots()
+    axes.plot(tracking.index, tracking["actual"], color="black", label="actual")
+    axes.plot(tracking.index, tracking["expected"], color="#c62828", linestyle="--",
+              label="BG/NBD expected")
+    axes.axvline(calibration_periods, color="grey", linewidth=1)
+    axes.text(calibration_periods + 1, tracking["actual"].max() * 0.05, "holdout ->", fontsize=8,
+              color="grey")
+    axes.set_xlabel(f"{unit.capitalize()} since the start")
+    axes.set_ylabel("Cumulative repeat purchases")
+    axes.set_title("Calibration fit and holdout forecast")
+    axes.legend(fontsize=8, loc="upper left")
+    return figure
