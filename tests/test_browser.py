@@ -25,6 +25,7 @@ import pytest
 from marketing_kit.course.nbgrader_api import REPO_ROOT, assignments
 
 pytestmark = pytest.mark.browser
+PlaywrightTimeout = TimeoutError  # replaced by Playwright's own class once it is imported
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [
     "--headless",
@@ -81,6 +82,8 @@ def lab(tmp_path_factory):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium with apt-get")
     playwright = pytest.importorskip("playwright.sync_api")
+    global PlaywrightTimeout
+    PlaywrightTimeout = playwright.TimeoutError
     settings = tmp_path_factory.mktemp("lab-settings")
     autosave = settings / "@jupyterlab" / "docmanager-extension"
     autosave.mkdir(parents=True)
@@ -221,11 +224,17 @@ def test_notebook_runs_and_explorer_responds(lab, step, assignment):
                 assert "Traceback" not in text, f"{path}: the solution raised an error"
             before = explorer_state(page)
             kind = move_first_control(page)
-            page.wait_for_function(
-                f"(before) => JSON.stringify(before) !== JSON.stringify({STATE_JS})",
-                arg=before,
-                timeout=20_000,
-            )
+            try:
+                page.wait_for_function(
+                    f"(before) => JSON.stringify(before) !== JSON.stringify({STATE_JS})",
+                    arg=before,
+                    timeout=20_000,
+                )
+            except PlaywrightTimeout as error:
+                page.screenshot(path=str(SHOTS / f"FAILED-{step}-{notebook.stem}.png"))
+                raise AssertionError(
+                    f"{path}: moving a {kind} did not change the explorer's picture or table"
+                ) from error
             page.screenshot(path=str(SHOTS / f"{step}-{notebook.stem}.png"), full_page=False)
             real = [e for e in errors if not any(b in e for b in BENIGN)]
             assert not real, f"{path}: JavaScript errors after moving a {kind}: {real}"
