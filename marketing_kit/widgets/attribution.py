@@ -161,3 +161,73 @@ def explorer(
 ) -> AttributionExplorer:
     """Build the attribution explorer (see :class:`AttributionExplorer`)."""
     return AttributionExplorer(journeys, channel_table, **settings)
+
+
+MODEL_COLOURS = {
+    "first_touch": "#90caf9",
+    "last_touch": "#1565c0",
+    "linear": "#b0bec5",
+    "time_decay": "#78909c",
+    "position_based": "#455a64",
+    "markov": "#e53935",
+    "shapley": "#fdd835",
+}
+
+
+def model_comparison_chart(table: pd.DataFrame, order: list[str] | None = None) -> Figure:
+    """Grouped horizontal bars: attributed conversions per channel (rows) under each model
+    (columns of :func:`marketing_kit.attribution.compare_models`)."""
+    order = list(table.index) if order is None else order
+    figure = Figure(figsize=(8.5, 6.2))
+    axes = figure.subplots()
+    models = list(table.columns)
+    height = 0.8 / len(models)
+    for k, model in enumerate(models):
+        positions = [i - 0.4 + height * (k + 0.5) for i in range(len(order))]
+        axes.barh(
+            positions,
+            table.loc[order, model],
+            height=height,
+            color=MODEL_COLOURS.get(model, "#9e9e9e"),
+            label=model.replace("_", " "),
+        )
+    axes.set_yticks(range(len(order)), order)
+    axes.invert_yaxis()
+    axes.set_xlabel("attributed conversions")
+    axes.set_title("The same journeys under seven attribution models")
+    axes.grid(axis="x", alpha=0.3)
+    axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=4)
+    return figure
+
+
+def goal_chart(metrics: pd.DataFrame) -> Figure:
+    """Lead quality against customer satisfaction per channel, coloured by funnel stage: the
+    channel a stage keeps depends on which axis you rank by (seed 004)."""
+    figure = Figure(figsize=(7, 4.2))
+    axes = figure.subplots()
+    for stage, colour in STAGE_COLOURS.items():
+        part = metrics[metrics["stage"] == stage]
+        axes.scatter(
+            part["csat"],
+            part["lead_quality"] * 100,
+            s=part["monthly_cost"] / 40,
+            color=colour,
+            alpha=0.8,
+            label=stage,
+            edgecolor="black",
+            linewidth=0.5,
+        )
+        for name, row in part.iterrows():
+            axes.annotate(
+                name,
+                (row["csat"], row["lead_quality"] * 100),
+                fontsize=8,
+                xytext=(7, -3),
+                textcoords="offset points",
+            )
+    axes.set_xlabel("customer satisfaction (CSAT, 1-5)")
+    axes.set_ylabel("lead quality (% of leads qualified)")
+    axes.set_title("Rank by the goal, not by the habit (bubble size = monthly cost)")
+    axes.margins(x=0.15, y=0.12)
+    axes.legend(fontsize=8, loc="upper left", markerscale=0.5)
+    return figure
