@@ -85,7 +85,10 @@ def api(port: int, path: str, method: str = "GET") -> object:
 def lab(tmp_path_factory):
     """JupyterLab from this venv at the repo root, on a free loopback port; stopped by PID."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: `make test` installs Debian's chromium with apt-get")
+        reason = f"{CHROMIUM} is missing: `make test` installs Debian's chromium with apt-get"
+        if os.environ.get("MARKETING_KIT_REQUIRE_BROWSER") == "1":
+            pytest.fail(reason + " (required here: MARKETING_KIT_REQUIRE_BROWSER=1)")
+        pytest.skip(reason)
     if sync_playwright is None:
         pytest.skip("the playwright package is missing: `make test` installs the dev extra")
     settings = tmp_path_factory.mktemp("lab-settings")
