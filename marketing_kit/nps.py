@@ -11,10 +11,12 @@ Sources
   ``p_P + p_D - (p_P - p_D)**2``; the Wald interval is ``NPS +- z * 100 * sqrt(var / n)``. The
   adjusted-Wald variant adds 3/4 promoter, 3/2 passive and 3/4 detractor pseudo-observations
   (n + 3), which Rocks found to have the best coverage.
-- CSAT as the top-2-box share and CES 2.0 (1-7 agreement with "the company made it easy to
-  handle my issue", higher = easier): Dixon, Freeman & Toman (2010), "Stop Trying to Delight
-  Your Customers", *Harvard Business Review* 88(7/8). The 0-100 index rescales the mean as the
-  ACSI does (Fornell et al. 1996, *Journal of Marketing* 60(4)): ``(mean - 1) / (scale - 1) * 100``.
+- CSAT: the top-2-box share (4-5 on a 1-5 satisfaction scale).
+- CES: effort as a loyalty driver, Dixon, Freeman & Toman (2010), "Stop Trying to Delight Your
+  Customers", *Harvard Business Review* 88(7/8); the 1-7 agreement version CES 2.0 ("the company
+  made it easy for me to handle my issue", higher = easier), Dixon, Toman & DeLisi (2013),
+  *The Effortless Experience*. The 0-100 index rescales the mean as the ACSI does (Fornell et al.
+  1996, *Journal of Marketing* 60(4)): ``(mean - 1) / (scale - 1) * 100``.
 
 Missing answers: every function here **rejects** NaN with a ``ValueError``. Drop unanswered
 questions yourself first (``scores.dropna()``), so the sample size you report is the one used.

@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 from marketing_kit import datasets
@@ -58,6 +60,17 @@ def test_trinomial_variance_equals_variance_of_plus_minus_one_coding():
     result = m.nps_interval(scores)
     assert result.nps == pytest.approx(100 * coded.mean())
     assert result.se == pytest.approx(100 * coded.std(ddof=0) / math.sqrt(len(coded)))
+
+
+@given(st.lists(st.integers(0, 10), min_size=1, max_size=300),
+       st.floats(0.5, 0.999))
+def test_interval_properties_hold_for_any_answers(scores, confidence):
+    result = m.nps_interval(scores, confidence)
+    assert -100 <= result.lower <= result.nps <= result.upper <= 100
+    assert 0 <= result.se <= 100 / math.sqrt(len(scores)) + 1e-9  # variance is at most 1
+    assert result.nps == pytest.approx(m.nps(scores)) and result.n == len(scores)
+    adjusted = m.nps_interval(scores, confidence, method="adjusted-wald")
+    assert -100 <= adjusted.lower < adjusted.upper <= 100
 
 
 def test_bootstrap_agrees_with_the_analytic_se():
