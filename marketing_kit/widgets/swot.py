@@ -47,7 +47,8 @@ def swot_board_figure(items: pd.DataFrame, title: str = "SWOT board") -> Figure:
         for factor in board[kind]:
             item = frame[(frame["factor"] == factor) & (frame["kind"] == kind)].iloc[0]
             indent = " " * 6
-            wrapped = textwrap.fill(f"{item['code']}  {factor}", width=52, subsequent_indent=indent)
+            wrapped = textwrap.fill(f"{item['code']}  {factor}", width=60, subsequent_indent=indent,
+                                    break_on_hyphens=False)
             lines.append(f"{wrapped}\n{indent}weight {item['weight']:.2f} · "
                          f"rating {item['rating']:g}")
         ax.text(0.02, 0.97, "\n".join(lines) or "(none)", va="top", ha="left", fontsize=7.6,
