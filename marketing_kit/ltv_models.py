@@ -83,9 +83,11 @@ def check_summary(summary: pd.DataFrame, name: str = "summary") -> pd.DataFrame:
 
 def _customers(frequency: object, recency: object, T: object) -> tuple[np.ndarray, ...]:
     """Validated float arrays x, t_x, T from scalars or sequences of equal length."""
-    frame = pd.DataFrame({"frequency": np.atleast_1d(frequency), "recency": np.atleast_1d(recency),
-                          "T": np.atleast_1d(T)}) if np.ndim(frequency) else pd.DataFrame(
-        {"frequency": [frequency], "recency": [recency], "T": [T]})
+    columns = {"frequency": frequency, "recency": recency, "T": T}
+    arrays = {name: np.atleast_1d(np.asarray(value)) for name, value in columns.items()}
+    if len({array.shape for array in arrays.values()}) > 1:
+        raise ValueError("frequency, recency and T must be scalars or sequences of equal length")
+    frame = pd.DataFrame(arrays)
     check_summary(frame, "customer")
     return tuple(frame[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
 

@@ -361,3 +361,10 @@ def test_repeat_purchase_tracking_matches_the_summary_and_holdout(bgnbd, summary
     assert tracking.loc[78, "expected"] == pytest.approx(expected_78)
     with pytest.raises(ValueError, match="start must be on or before"):
         ltv.repeat_purchase_tracking(cdnow, "customer_id", "date", bgnbd, "1997-02-01", 10)
+
+
+def test_customer_arrays_must_line_up(bgnbd):
+    with pytest.raises(ValueError, match="equal length"):
+        ltv.p_alive(bgnbd, [1, 2], [3.0], [10.0, 10.0])
+    with pytest.raises(TypeError, match="numeric"):
+        ltv.p_alive(bgnbd, "two", 3.0, 10.0)
