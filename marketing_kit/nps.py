@@ -137,7 +137,7 @@ def nps(scores: object) -> float:
     20.0
     """
     shares = category_shares(scores)
-    return 100 * (shares["promoter"] - shares["detractor"])
+    return float(100 * (shares["promoter"] - shares["detractor"]))
 
 
 def nps_se(promoter_share: float, detractor_share: float, n: int) -> float:

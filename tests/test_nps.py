@@ -33,7 +33,7 @@ def test_classification_follows_reichheld():
 def test_nps_hand_computed():
     assert m.nps([10, 10, 9, 9, 8, 7, 6, 5, 3, 0]) == pytest.approx(0.0)
     assert m.nps([10, 9, 8, 7, 3]) == pytest.approx(20.0)
-    assert m.nps(MIX) == pytest.approx(30.0)
+    assert m.nps(MIX) == pytest.approx(30.0) and type(m.nps(MIX)) is float
     assert m.nps([10]) == 100 and m.nps([0, 6]) == -100 and m.nps([7, 8]) == 0
     shares = m.category_shares(MIX)
     assert list(shares.index) == ["detractor", "passive", "promoter"]
