@@ -149,8 +149,10 @@ def timeline_chart(timeline: pd.DataFrame, contacts: pd.DataFrame, title: str) -
     axes.set_xlim(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31"))
     axes.grid(axis="x", alpha=0.3)
     axes.set_title(title, fontsize=10)
-    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0), title="ABM stage",
-                title_fontsize=7)
+    legend = axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                         title="ABM stage", title_fontsize=7)
+    for handle in legend.legend_handles:
+        handle.set_sizes([40])  # one marker size in the key; dot size in the plot = weight
     figure.autofmt_xdate()
     return figure
 
