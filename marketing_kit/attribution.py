@@ -31,12 +31,7 @@ from math import factorial
 import numpy as np
 import pandas as pd
 
-from marketing_kit._validate import (
-    check_choice,
-    check_dataframe,
-    check_number,
-    check_numeric_column,
-)
+from marketing_kit import _validate as val
 
 SEPARATOR = ">"
 HEURISTIC_MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
@@ -54,18 +49,16 @@ def parse_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
     an unknown separator (anything but ``>``, e.g. ``","`` or ``"->"``), negative or non-finite
     ``conversions``/``nulls``/``value``, and ``TypeError`` for a non-DataFrame or non-text path.
     """
-    check_dataframe("journeys", journeys, ("path", "conversions", "nulls"))
+    val.check_dataframe("journeys", journeys, ("path", "conversions", "nulls"))
     frame = journeys.reset_index(drop=True).copy()
-    frame["conversions"] = check_numeric_column("journeys", frame, "conversions", low=0)
-    frame["nulls"] = check_numeric_column("journeys", frame, "nulls", low=0)
+    frame["conversions"] = val.check_numeric_column("journeys", frame, "conversions", low=0)
+    frame["nulls"] = val.check_numeric_column("journeys", frame, "nulls", low=0)
     if "value" in frame.columns:
-        frame["value"] = check_numeric_column("journeys", frame, "value", low=0)
+        frame["value"] = val.check_numeric_column("journeys", frame, "value", low=0)
     paths = frame["path"]
     for row, path in enumerate(paths):
         if not isinstance(path, str):
-            raise TypeError(
-                f"journeys['path'] must hold text like 'Social > Email'; row {row} is {path!r}"
-            )
+            raise TypeError(f"journeys['path'] must hold text like 'A > B'; row {row} is {path!r}")
     foreign = paths.str.contains(_FOREIGN_SEPARATOR)
     if foreign.any():
         row = int(np.flatnonzero(foreign)[0])
@@ -110,8 +103,8 @@ def touch_weights(
       default; the middle share is split evenly between the middle touches; a two-touch path
       splits first:last in proportion (50/50 for 40/40), a single touch gets everything.
     """
-    n = check_number("n_touches", n_touches, low=1, integer=True)
-    check_choice("model", model, HEURISTIC_MODELS)
+    n = val.check_number("n_touches", n_touches, low=1, integer=True)
+    val.check_choice("model", model, HEURISTIC_MODELS)
     if model == "first_touch":
         return np.eye(n)[0]
     if model == "last_touch":
@@ -119,10 +112,8 @@ def touch_weights(
     if model == "linear":
         return np.full(n, 1 / n)
     if model == "time_decay":
-        half_life = check_number("half_life", half_life, low=0, low_open=True)
-        age = (
-            np.arange(n - 1, -1, -1, dtype=float) if ages is None else np.asarray(ages, dtype=float)
-        )
+        half_life = val.check_number("half_life", half_life, low=0, low_open=True)
+        age = np.arange(n - 1.0, -1, -1) if ages is None else np.asarray(ages, dtype=float)
         if age.shape != (n,) or not np.all(np.isfinite(age)) or (age < 0).any():
             raise ValueError(f"ages must be {n} finite non-negative numbers, got {ages!r}")
         weights = np.exp2(-age / half_life)
@@ -137,25 +128,16 @@ def touch_weights(
 
 def check_position_weights(position_weights: Sequence[float]) -> tuple[float, float, float]:
     """Check (first, middle, last) are three numbers in [0, 1] that sum to 1."""
+    wanted = f"position_weights must be 3 numbers (first, middle, last), got {position_weights!r}"
     if isinstance(position_weights, str) or not isinstance(position_weights, Sequence | np.ndarray):
-        raise TypeError(
-            "position_weights must be three numbers (first, middle, last), "
-            f"got {position_weights!r}"
-        )
+        raise TypeError(wanted)
     if len(position_weights) != 3:
-        raise ValueError(
-            "position_weights must be three numbers (first, middle, last), "
-            f"got {position_weights!r}"
-        )
-    first, middle, last = (
-        check_number(f"position_weights[{i}]", w, low=0, high=1)
-        for i, w in enumerate(position_weights)
-    )
+        raise ValueError(wanted)
+    first, middle, last = (val.check_number(f"position_weights[{i}]", w, low=0, high=1)
+                           for i, w in enumerate(position_weights))
     if not np.isclose(first + middle + last, 1.0, atol=1e-9):
-        raise ValueError(
-            f"position_weights must sum to 1, got {position_weights!r} "
-            f"(sum {first + middle + last:g})"
-        )
+        raise ValueError(f"position_weights must sum to 1, got {position_weights!r} "
+                         f"(sum {first + middle + last:g})")
     if first + last == 0:
         raise ValueError("position_weights must give the first or last touch some credit")
     return first, middle, last
@@ -183,19 +165,14 @@ def heuristic_attribution(
     the time-decay ``half_life`` is counted in touches (default 1). A touch-level frame (columns
     :data:`TOUCH_COLUMNS` [, ``value``]) is also accepted; there ages are measured from each
     journey's last touch, in days if ``touch_time`` holds dates (default half-life 7, as in
-    Google Analytics). Returns a frame indexed by
-    channel with ``conversions``, ``value`` (if given) and ``share``; the columns sum to the
-    totals of the input.
+    Google Analytics). Returns a frame indexed by channel with ``conversions``, ``value`` (if
+    given) and ``share``; the columns sum to the totals of the input.
     """
-    check_choice("model", model, HEURISTIC_MODELS)
-    if (
-        isinstance(journeys, pd.DataFrame)
-        and "path" not in journeys.columns
-        and "journey_id" in journeys.columns
-    ):
-        return _touch_attribution(
-            journeys, model, 7.0 if half_life is None else half_life, position_weights
-        )
+    val.check_choice("model", model, HEURISTIC_MODELS)
+    touch_level = isinstance(journeys, pd.DataFrame) and "path" not in journeys
+    if touch_level and "journey_id" in journeys:
+        half_life = 7.0 if half_life is None else half_life
+        return _touch_attribution(journeys, model, half_life, position_weights)
     half_life = 1.0 if half_life is None else half_life
     frame = parse_journeys(journeys)
     has_value = "value" in frame.columns
@@ -204,30 +181,20 @@ def heuristic_attribution(
     names, conv_credit, value_credit = [], [], []
     for path, conv, value in zip(frame["channels"], frame["conversions"], values, strict=True):
         if len(path) not in cache:
-            cache[len(path)] = touch_weights(
-                len(path), model, half_life=half_life, position_weights=position_weights
-            )
+            cache[len(path)] = touch_weights(len(path), model, half_life=half_life,
+                                             position_weights=position_weights)
         weights = cache[len(path)]
         names.extend(path)
         conv_credit.append(weights * conv)
         value_credit.append(weights * value)
-    long = pd.DataFrame(
-        {
-            "channel": names,
-            "conversions": np.concatenate(conv_credit),
-            "value": np.concatenate(value_credit),
-        }
-    )
-    credit = {
-        name: group.to_numpy()
-        for name, group in long.groupby("channel")[["conversions", "value"]].sum().iterrows()
-    }
-    return _result(credit, has_value)
+    long = pd.DataFrame({"channel": names, "conversions": np.concatenate(conv_credit),
+                         "value": np.concatenate(value_credit)})
+    sums = long.groupby("channel")[["conversions", "value"]].sum()
+    return _result({name: row.to_numpy() for name, row in sums.iterrows()}, has_value)
 
 
-def _touch_attribution(
-    touches: pd.DataFrame, model: str, half_life: float, position_weights: Sequence[float]
-) -> pd.DataFrame:
+def _touch_attribution(touches: pd.DataFrame, model: str, half_life: float,
+                       position_weights: Sequence[float]) -> pd.DataFrame:
     frame = _check_touches(touches)
     has_value = "value" in frame.columns
     credit: dict[str, np.ndarray] = {}
@@ -237,13 +204,8 @@ def _touch_attribution(
         ages = (journey["touch_time"].iloc[-1] - journey["touch_time"]).to_numpy()
         if np.issubdtype(ages.dtype, np.timedelta64):
             ages = ages / np.timedelta64(1, "D")
-        weights = touch_weights(
-            len(journey),
-            model,
-            half_life=half_life,
-            position_weights=position_weights,
-            ages=ages.astype(float),
-        )
+        weights = touch_weights(len(journey), model, half_life=half_life,
+                                position_weights=position_weights, ages=ages.astype(float))
         for name, weight in zip(journey["channel"], weights, strict=True):
             credit.setdefault(name, np.zeros(2))
             credit[name] += weight * np.array([converted, value])
@@ -251,23 +213,17 @@ def _touch_attribution(
 
 
 def _check_touches(touches: pd.DataFrame) -> pd.DataFrame:
-    check_dataframe("touches", touches, TOUCH_COLUMNS)
+    val.check_dataframe("touches", touches, TOUCH_COLUMNS)
     frame = touches.copy()
-    frame["converted"] = check_numeric_column("touches", frame, "converted", low=0)
+    frame["converted"] = val.check_numeric_column("touches", frame, "converted", low=0)
     if "value" in frame.columns:
-        frame["value"] = check_numeric_column("touches", frame, "value", low=0)
+        frame["value"] = val.check_numeric_column("touches", frame, "value", low=0)
     if frame["touch_time"].isna().any():
         raise ValueError("touches['touch_time'] must not be missing")
-    names = frame["channel"]
-    bad = [
-        n
-        for n in names
-        if not isinstance(n, str) or not n.strip() or SEPARATOR in n or _FOREIGN_SEPARATOR.search(n)
-    ]
+    bad = [n for n in frame["channel"] if not isinstance(n, str) or not n.strip()
+           or SEPARATOR in n or _FOREIGN_SEPARATOR.search(n)]
     if bad:
-        raise ValueError(
-            f"touches['channel'] must be non-empty names without separators; got {bad[:3]}"
-        )
+        raise ValueError(f"touches['channel'] must be non-empty names, no separators: {bad[:3]}")
     for column in ("converted", "value"):
         if column in frame.columns and (frame.groupby("journey_id")[column].nunique() > 1).any():
             raise ValueError(f"touches['{column}'] must be the same on every touch of a journey")
@@ -284,9 +240,7 @@ def touches_to_journeys(touches: pd.DataFrame) -> pd.DataFrame:
     agg = {"channel": lambda s: f" {SEPARATOR} ".join(s), "converted": "last"}
     if "value" in frame.columns:
         agg["value"] = "last"
-    per_journey = (
-        frame.groupby("journey_id", sort=True).agg(agg).rename(columns={"channel": "path"})
-    )
+    per_journey = frame.groupby("journey_id").agg(agg).rename(columns={"channel": "path"})
     per_journey["nulls"] = (per_journey["converted"] == 0).astype(int)
     columns = {"conversions": ("converted", "sum"), "nulls": ("nulls", "sum")}
     if "value" in frame.columns:
@@ -334,7 +288,7 @@ def conversion_probability(transitions: pd.DataFrame, removed: Iterable[str] = (
     probabilities and r the transient-to-``conv`` ones (Kemeny & Snell 1960). A removed channel
     becomes a dead end: every walk that reaches it is lost (Anderl et al. 2016).
     """
-    check_dataframe("transitions", transitions, ("conv", "null"))
+    val.check_dataframe("transitions", transitions, ("conv", "null"))
     states = list(transitions.index)
     channels = states[1:]
     removed = [removed] if isinstance(removed, str) else list(removed)
@@ -377,12 +331,8 @@ def removal_impact(journeys: pd.DataFrame, removed: Iterable[str]) -> dict[str, 
         raise ValueError("journeys must hold at least one conversion for Markov attribution")
     kept = conversion_probability(transitions, removed)
     total = float(frame["conversions"].sum())
-    return {
-        "base_probability": base,
-        "probability": kept,
-        "removal_effect": 1 - kept / base,
-        "conversions": total * kept / base,
-    }
+    return {"base_probability": base, "probability": kept, "removal_effect": 1 - kept / base,
+            "conversions": total * kept / base}
 
 
 def markov_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
@@ -395,9 +345,8 @@ def markov_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
     frame = parse_journeys(journeys)
     effects = removal_effects(frame)
     share = effects / effects.sum()
-    table = pd.DataFrame(
-        {"removal_effect": effects, "conversions": share * frame["conversions"].sum()}
-    )
+    conversions = share * frame["conversions"].sum()
+    table = pd.DataFrame({"removal_effect": effects, "conversions": conversions})
     if "value" in frame.columns:
         table["value"] = share * frame["value"].sum()
     table["share"] = share
@@ -407,26 +356,20 @@ def markov_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- Shapley
 
 
-def coalition_values(
-    journeys: pd.DataFrame, column: str = "conversions"
-) -> tuple[list[str], np.ndarray]:
+def coalition_values(journeys: pd.DataFrame, column: str = "conversions") -> tuple:
     """v(S) for every coalition S (bit mask over the sorted channels): the ``column`` total of
     journeys whose set of channels is a subset of S (Zhao et al. 2018, section 3)."""
     frame = parse_journeys(journeys)
     channels = sorted({n for names in frame["channels"] for n in names})
     if len(channels) > MAX_SHAPLEY_CHANNELS:
-        raise ValueError(
-            f"journeys has {len(channels)} channels; exact Shapley allows at most "
-            f"{MAX_SHAPLEY_CHANNELS}"
-        )
+        raise ValueError(f"journeys has {len(channels)} channels; exact Shapley allows at most "
+                         f"{MAX_SHAPLEY_CHANNELS}")
     bit = {name: 1 << i for i, name in enumerate(channels)}
     exact = np.zeros(1 << len(channels))  # total of journeys whose channel set is exactly S
     for names, amount in zip(frame["channels"], frame[column], strict=True):
         exact[sum(bit[n] for n in set(names))] += amount
     values = exact.copy()
-    for i in range(
-        len(channels)
-    ):  # subset-sum (zeta) transform: v(S) = sum of exact(T), T within S
+    for i in range(len(channels)):  # subset-sum transform: v(S) = sum of exact(T), T within S
         has_i = (np.arange(len(values)) >> i) & 1 == 1
         values[has_i] += values[~has_i]
     return channels, values
@@ -470,23 +413,16 @@ def compare_models(
     models: Sequence[str] = MODELS,
 ) -> pd.DataFrame:
     """Attributed conversions per channel (rows) under each model in ``models`` (columns)."""
-    columns = {}
-    for model in models:
-        check_choice("model", model, MODELS)
-        if model == "markov":
-            columns[model] = markov_attribution(journeys)["conversions"]
-        elif model == "shapley":
-            columns[model] = shapley_attribution(journeys)["conversions"]
-        else:
-            columns[model] = heuristic_attribution(
-                journeys, model, half_life=half_life, position_weights=position_weights
-            )["conversions"]
+    frame = parse_journeys(journeys)
+    settings = {"half_life": half_life, "position_weights": position_weights}
+    columns = {model: attribute(frame, model, **settings)["conversions"] for model in models}
     return pd.DataFrame(columns).fillna(0.0).rename_axis("channel")
 
 
 def attribute(journeys: pd.DataFrame, model: str, **settings: object) -> pd.DataFrame:
-    """Dispatch to the model named ``model`` (one of :data:`MODELS`)."""
-    check_choice("model", model, MODELS)
+    """Attribution table of the model named ``model`` (one of :data:`MODELS`); ``settings`` go to
+    :func:`heuristic_attribution` (the Markov and Shapley models take none)."""
+    val.check_choice("model", model, MODELS)
     if model == "markov":
         return markov_attribution(journeys)
     if model == "shapley":

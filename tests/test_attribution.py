@@ -392,7 +392,7 @@ def journeys_with(**columns) -> pd.DataFrame:
         (
             lambda: at.touch_weights(3, "position_based", position_weights=(0.5, 0.5)),
             ValueError,
-            "three numbers",
+            "3 numbers",
         ),
         (
             lambda: at.touch_weights(3, "position_based", position_weights=(1.2, -0.2, 0)),
