@@ -286,7 +286,7 @@ def repeat_purchase_tracking(
     Period k ends on the day before ``start`` + k units. Actual: purchase days after each
     customer's first (same-day transactions count once). Expected: sum over customers of
     E[X(t)] (:func:`expected_repeat_purchases`) at their age t at the end of period k, the
-    tracking plot of Fader, Hardie & Lee (2005, Figure 2).
+    tracking plot of Fader, Hardie & Lee (2005).
     """
     unit = TIME_UNITS[check_choice("time_unit", time_unit, tuple(TIME_UNITS))]
     periods = check_number("periods", periods, low=1, integer=True)

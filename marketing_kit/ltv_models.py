@@ -3,10 +3,11 @@
 Sources:
 
 * Fader, Hardie & Lee (2005), "'Counting your customers' the easy way: an alternative to the
-  Pareto/NBD model", *Marketing Science* 24(2), 275-284 (BG/NBD: eqs. 6, 10 and the P(alive)
-  expression); Fader & Hardie (2013), "Overcoming the BG/NBD model's #NUM! error problem",
-  brucehardie.com/notes/027 (the log-space form used below). CDNOW estimates:
-  r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4.
+  Pareto/NBD model", *Marketing Science* 24(2), 275-284 (BG/NBD likelihood, E[X(t)] and the
+  conditional expectation E[Y(t) | x, t_x, T]); Fader, Hardie & Lee (2008), "Computing
+  P(alive) using the BG/NBD model", brucehardie.com/notes/021; Fader & Hardie (2013),
+  "Overcoming the BG/NBD model's #NUM! error problem", brucehardie.com/notes/027 (log-space
+  form). CDNOW estimates: r = 0.243, alpha = 4.414, a = 0.793, b = 2.426, LL = -9582.4.
 * Fader, Hardie & Lee (2005), "RFM and CLV: using iso-value curves for customer base analysis",
   *J. Marketing Research* 42(4), 415-430; Fader & Hardie (2013), "The Gamma-Gamma model of
   monetary value", brucehardie.com/notes/025. CDNOW estimates: p = 6.25, q = 3.74, gamma = 15.44.
@@ -101,7 +102,7 @@ def _out(values: np.ndarray, like: object) -> float | np.ndarray:
 
 def bgnbd_log_likelihood(r: float, alpha: float, a: float, b: float, frequency: np.ndarray,
                          recency: np.ndarray, T: np.ndarray) -> np.ndarray:
-    """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005, eq. 6).
+    """Per-customer BG/NBD log-likelihood (Fader, Hardie & Lee 2005).
 
     L = B(a, b+x)/B(a, b) * G(r+x) alpha^r / (G(r) (alpha+T)^(r+x))
         + [x > 0] B(a+1, b+x-1)/B(a, b) * G(r+x) alpha^r / (G(r) (alpha+t_x)^(r+x))
@@ -153,7 +154,7 @@ def _check_bgnbd(fit: object) -> BGNBDFit:
 
 
 def expected_repeat_purchases(fit: BGNBDFit, t: float | np.ndarray) -> float | np.ndarray:
-    """Expected repeat purchases of a new customer in (0, t] (FHL 2005, eq. 9).
+    """Expected repeat purchases of a new customer in (0, t] (Fader, Hardie & Lee 2005).
 
     E[X(t)] = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))].
     """
@@ -172,7 +173,7 @@ def expected_purchases(fit: BGNBDFit, t: float, frequency: object, recency: obje
                        T: object) -> float | np.ndarray:
     """Expected purchases in the next ``t`` periods of a customer with history (x, t_x, T).
 
-    Fader, Hardie & Lee (2005), eq. 10:
+    Fader, Hardie & Lee (2005):
     E[Y(t) | x, t_x, T] = (a+b+x-1)/(a-1)
         x [1 - ((alpha+T)/(alpha+T+t))^(r+x) 2F1(r+x, b+x; a+b+x-1; t/(alpha+T+t))]
         / [1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)].
@@ -190,10 +191,11 @@ def expected_purchases(fit: BGNBDFit, t: float, frequency: object, recency: obje
 
 
 def p_alive(fit: BGNBDFit, frequency: object, recency: object, T: object) -> float | np.ndarray:
-    """Probability a customer with history (x, t_x, T) is still active (FHL 2005, eq. 13).
+    """Probability a customer with history (x, t_x, T) is still active (FHL 2008, note 021).
 
     P(alive) = 1 / (1 + [x > 0] a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)); customers with no
     repeat purchase have P(alive) = 1 in the BG/NBD (they can only drop out after a purchase).
+    It is Bayes' rule on the two terms of the likelihood (:func:`bgnbd_log_likelihood`).
     """
     fit = _check_bgnbd(fit)
     x, t_x, big_t = _customers(frequency, recency, T)
@@ -211,7 +213,7 @@ def gamma_gamma_log_likelihood(p: float, q: float, gamma: float, frequency: np.n
                                monetary_value: np.ndarray) -> np.ndarray:
     """Per-customer Gamma-Gamma log-likelihood of mean spend z-bar over x transactions.
 
-    Fader & Hardie (2013, note 025, eq. 3): f(zbar | p, q, gamma, x) =
+    Fader & Hardie (2013, note 025): f(zbar | p, q, gamma, x) =
     G(px+q) / (G(px) G(q)) gamma^q zbar^(px-1) x^(px) / (gamma + x zbar)^(px+q).
     """
     x, z = np.asarray(frequency, dtype=float), np.asarray(monetary_value, dtype=float)
@@ -253,7 +255,7 @@ def fit_gamma_gamma(summary: pd.DataFrame, maxiter: int = 4000) -> GammaGammaFit
 
 def expected_spend(fit: GammaGammaFit, frequency: object, monetary_value: object
                    ) -> float | np.ndarray:
-    """Expected spend per transaction given x repeat purchases with mean z-bar (note 025, eq. 5).
+    """Expected spend per transaction given x repeat purchases with mean z-bar (note 025).
 
     E[Z | x, zbar] = (q-1)/(px+q-1) * p gamma/(q-1) + px/(px+q-1) * zbar: a weighted average of
     the population mean and the customer's own mean, trusting the latter more as x grows.
@@ -279,7 +281,8 @@ def predicted_clv(bgnbd: BGNBDFit, gamma_gamma: GammaGammaFit, summary: pd.DataF
     """Discounted CLV of each customer over ``horizon`` time units (BG/NBD x Gamma-Gamma).
 
     The horizon is cut into ``steps`` equal periods; period k's expected purchases,
-    E[Y(t_k)] - E[Y(t_{k-1})] (eq. 10), times expected spend (Gamma-Gamma) times ``margin``
+    E[Y(t_k)] - E[Y(t_{k-1})] (:func:`expected_purchases`), times expected spend (Gamma-Gamma)
+    times ``margin``
     (profit share of revenue, 0-1), is discounted by (1 + ``discount_rate``)^k
     (Fader, Hardie & Lee 2005, JMR, who discount continuously; this is the discrete form).
     """

@@ -190,7 +190,7 @@ def test_purchases_between_counts_holdout_days(cdnow):
 
 
 def test_bgnbd_reproduces_fader_hardie_lee_2005(bgnbd):
-    # Fader, Hardie & Lee (2005), Marketing Science 24(2), section 4: CDNOW, 39-week calibration.
+    # Fader, Hardie & Lee (2005), Marketing Science 24(2): CDNOW, 39-week calibration.
     assert round(bgnbd.r, 3) == 0.243
     assert round(bgnbd.alpha, 3) == 4.414
     assert round(bgnbd.a, 3) == 0.793
@@ -205,7 +205,7 @@ def test_bgnbd_log_likelihood_matches_a_numerical_integral():
     r, alpha, a, b, x, t_x, big_t = 0.5, 4.0, 0.8, 2.5, 2, 20.0, 30.0
 
     def given_lambda_p(lam, p):
-        # FHL 2005 eq. 3: L(lambda, p | x, t_x, T).
+        # FHL 2005: individual likelihood L(lambda, p | x, t_x, T).
         return (1 - p) ** x * lam**x * math.exp(-lam * big_t) + (
             p * (1 - p) ** (x - 1) * lam**x * math.exp(-lam * t_x))
 
@@ -235,7 +235,7 @@ def test_bgnbd_tracks_the_holdout_in_aggregate(bgnbd, summary, cdnow):
     holdout = ltv.purchases_between(cdnow, "customer_id", "date", CALIBRATION_END, HOLDOUT_END)
     actual = summary["frequency"].sum() + holdout.sum()  # cumulative repeat purchases, week 78
     assert actual == 2457 + 1882
-    # FHL 2005 (Figure 2): the BG/NBD under-forecasts cumulative week-78 repeat sales by about 4 %.
+    # FHL 2005 (tracking plot): BG/NBD under-forecasts cumulative week-78 repeat sales by ~4 %.
     predicted = ltv.expected_repeat_purchases(bgnbd, summary["T"].to_numpy() + 39).sum()
     assert 0.95 < predicted / actual < 0.97
     conditional = ltv.expected_purchases(bgnbd, 39, summary["frequency"], summary["recency"],
@@ -368,3 +368,16 @@ def test_customer_arrays_must_line_up(bgnbd):
         ltv.p_alive(bgnbd, [1, 2], [3.0], [10.0, 10.0])
     with pytest.raises(TypeError, match="numeric"):
         ltv.p_alive(bgnbd, "two", 3.0, 10.0)
+
+
+def test_p_alive_is_bayes_rule_on_the_likelihood_terms():
+    # FHL (2008, note 021): P(alive) = first likelihood term / whole likelihood.
+    from scipy.special import betaln, gammaln
+
+    r, alpha, a, b, x, t_x, big_t = 0.243, 4.414, 0.793, 2.426, 3, 12.0, 38.0
+    fit = ltv.BGNBDFit(r, alpha, a, b, 0.0, 1)
+    alive = (betaln(a, b + x) - betaln(a, b) + gammaln(r + x) - gammaln(r) + r * math.log(alpha)
+             - (r + x) * math.log(alpha + big_t))
+    total = ltv.bgnbd_log_likelihood(r, alpha, a, b, np.array([x]), np.array([t_x]),
+                                     np.array([big_t]))[0]
+    assert ltv.p_alive(fit, x, t_x, big_t) == pytest.approx(math.exp(alive - total), rel=1e-10)
