@@ -202,3 +202,19 @@ def test_traffic_report_bad_input():
         wa.traffic_report(web.assign(conversions=-1))
     with pytest.raises(ValueError, match="no sessions"):
         wa.traffic_report(web.assign(sessions=0, engaged_sessions=0, conversions=0))
+
+
+@given(st.lists(st.integers(0, 10_000), min_size=2, max_size=7))
+def test_funnel_rates_are_consistent_for_any_valid_funnel(values):
+    counts = sorted(values, reverse=True)
+    if counts[0] == 0:
+        return
+    table = fn.funnel_table(dict(zip("abcdefg", counts, strict=False)))
+    assert table["step_conversion"].between(0, 1).all()
+    assert table["drop_off"].sum() == counts[0] - counts[-1]
+    steps = table["step_conversion"].cumprod()
+    assert np.allclose(steps, table["overall_conversion"])
+    for stage in table.index[1:]:  # leaving a rate unchanged changes nothing
+        if table.loc[stage, "count"] > 0:
+            unchanged = fn.improve_stage(table["count"], stage, table.loc[stage, "step_conversion"])
+            assert np.allclose(unchanged, table["count"])
