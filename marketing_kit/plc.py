@@ -95,7 +95,7 @@ def bass_adoptions(p: float, q: float, m: float, periods: int,
     ``form="continuous"``: n(t) = m [F(t) - F(t-1)] with the closed-form F
     (Srinivasan & Mason 1986).
     ``form="discrete"``: Bass's difference equation n(t) = (p + q N(t-1)/m)(m - N(t-1)), N(0) = 0
-    (Bass 1969, eq. 4). The two agree closely when p + q is small and drift apart when it is large.
+    (Bass 1969). The two agree closely when p + q is small and drift apart when it is large.
     """
     p, q, m = _check_pqm(p, q, m)
     periods = check_number("periods", periods, low=1, integer=True)
@@ -138,7 +138,7 @@ def bass_ols_to_pqm(a: float, b: float, c: float) -> tuple[float, float, float]:
     """Turn Bass's regression coefficients into (p, q, m).
 
     S(t) = a + b Y(t-1) + c Y(t-1)^2 with a = p m, b = q - p, c = -q/m, so m is the positive root
-    of c m^2 + b m + a = 0, p = a / m and q = -c m (Bass 1969, eqs. 8-10).
+    of c m^2 + b m + a = 0, p = a / m and q = -c m (Bass 1969).
     """
     a, b, c = (check_number(name, value) for name, value in (("a", a), ("b", b), ("c", c)))
     if c >= 0:
@@ -311,8 +311,13 @@ def classify_stages(sales: object, window: int = 3, band: float = 0.5,
        introduction) is growth, below -``band`` is decline, inside the band is maturity.
     4. Periods before the smoothed series first reaches ``intro_share`` of its peak are
        introduction (sales are still tiny: the Polli-Cook band cannot tell a slow start from
-       maturity). The PLC only moves forward, so each period takes the latest stage reached so far.
+       maturity). Growth then runs to the last growth-labelled period before the smoothed peak (a
+       dip that recovers is not maturity); decline starts at the first decline-labelled period
+       after the peak and lasts (sales levelling off low is still decline); maturity is between.
+       So the stages always come in PLC order, each at most once.
 
+    The band is relative to the series' own changes: explosive early growth widens it, so a
+    short, steep series may need a smaller ``band`` to show a decline.
     ``boundaries`` maps each stage that occurs to its first and last position (0-based).
     """
     values = check_sales(sales)
@@ -330,8 +335,15 @@ def classify_stages(sales: object, window: int = 3, band: float = 0.5,
     spread = change[reached:].std()
     threshold = band * spread
     raw = np.where(change > threshold, 1, np.where(change < -threshold, 3, 2))
-    raw[:reached] = 0
-    code = np.maximum.accumulate(raw)
+    top = int(np.argmax(smoothed))
+    code = np.full(len(values), 2)
+    code[:reached] = 0
+    rising = reached + np.flatnonzero(raw[reached:top + 1] == 1)
+    if rising.size:
+        code[reached:rising[-1] + 1] = 1
+    falling = top + np.flatnonzero(raw[top:] == 3)
+    if falling.size:
+        code[falling[0]:] = 3
     labels = np.array(STAGES, dtype=object)[code]
     stages = pd.Series(labels, index=index, name="stage")
     boundaries = {

@@ -263,3 +263,15 @@ def test_a_series_without_a_turn_is_refused_not_fitted(method):
     growing = [10 * 1.5 ** k for k in range(8)]
     with pytest.raises(ValueError, match="fit"):
         plc.fit_bass(growing, method)
+
+
+def test_a_dip_during_growth_is_not_maturity_and_a_low_plateau_stays_decline():
+    sales = [100, 300, 600, 900, 800, 1000, 1010, 1000, 1020, 990, 700, 400, 420, 380]
+    result = plc.classify_stages(sales, window=1, band=0.25)
+    assert result.boundaries["maturity"] == (6, 9)
+    assert result.stages[4] == "growth", "the dip at position 4 recovers before the peak"
+    assert result.boundaries["growth"] == (1, 5)
+    assert result.boundaries["decline"] == (10, 13), "420 after 400 is still decline"
+    narrow = plc.classify_stages([10, 40, 80, 60, 90, 150, 200, 210, 205, 150, 100, 60],
+                                 window=1, band=0.25)
+    assert narrow.stages.iloc[-1] == "decline"
