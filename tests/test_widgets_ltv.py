@@ -81,3 +81,18 @@ def test_report_charts_draw_the_data():
         datasets.load("cdnow_transactions"), "customer_id", "date", CDNOW, "1997-01-01", 78)
     lines = tracking_chart(tracking, 39).axes[0].get_lines()
     assert list(lines[0].get_ydata()) == list(tracking["actual"])
+
+
+def test_customer_selector_loads_a_real_history():
+    from marketing_kit import datasets
+
+    summary = ltv.rfm_summary(datasets.load("cdnow_transactions"), "customer_id", "date", "sales",
+                              "1997-09-30")
+    app = customer_explorer(CDNOW, customers=summary)
+    app.selector.value = 1
+    assert app.controls["frequency"].value == 2
+    assert app.controls["recency"].value == pytest.approx(213 / 7)
+    assert app.expected == pytest.approx(ltv.expected_purchases(CDNOW, 39, 2, 213 / 7, 272 / 7))
+    app.selector.value = 3  # a one-time buyer: recency pinned to 0, P(alive) = 1
+    assert app.controls["recency"].disabled and app.alive == 1
+    assert app.message.value == ""

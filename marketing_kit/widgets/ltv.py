@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 import numpy as np
+import pandas as pd
 from matplotlib.figure import Figure
 
 from marketing_kit import ltv
@@ -87,14 +88,18 @@ class CustomerExplorer(Explorer):
 
     ``alive`` holds :func:`~marketing_kit.ltv.p_alive` and ``expected`` the
     :func:`~marketing_kit.ltv.expected_purchases` in the next ``horizon`` periods. The recency
-    slider is capped at T and pinned to 0 when there is no repeat purchase.
+    slider is capped at T and pinned to 0 when there is no repeat purchase. Pass ``customers``
+    (a frequency/recency/T table such as :func:`~marketing_kit.ltv.rfm_summary`) to get a
+    ``selector`` dropdown that loads a real customer's history into the sliders.
     """
 
     def __init__(self, fit: ltv.BGNBDFit, frequency: int = 2, recency: float = 30.43,
-                 T: float = 38.86, horizon: float = 39.0, unit: str = "weeks") -> None:
+                 T: float = 38.86, horizon: float = 39.0, unit: str = "weeks",
+                 customers: pd.DataFrame | None = None) -> None:
         if not isinstance(fit, ltv.BGNBDFit):
             raise TypeError(f"fit must be a BGNBDFit from ltv.fit_bgnbd, got {type(fit).__name__}")
-        self.fit, self.unit = fit, unit
+        self.fit, self.unit, self._loading = fit, unit, False
+        self.customers = None if customers is None else ltv.check_summary(customers, "customers")
         controls: dict[str, widgets.Widget] = {
             "frequency": widgets.IntSlider(value=frequency, min=0, max=30,
                                            description="Repeat purchases x"),
@@ -110,9 +115,33 @@ class CustomerExplorer(Explorer):
         controls["frequency"].observe(self._cap_recency, names="value")
         self.image = widgets.Image(format="png")
         self.summary = widgets.HTML()
-        super().__init__(controls, [widgets.HBox([widgets.VBox(list(controls.values())),
-                                                  self.summary]), self.image])
+        sliders = list(controls.values())
+        if self.customers is not None:
+            self.selector = widgets.Dropdown(options=[("(sliders)", None)] + [
+                (str(c), c) for c in self.customers.index], description="Customer",
+                layout=SLIDER_LAYOUT, style=STYLE)
+            self.selector.observe(self._load_customer, names="value")
+            sliders = [self.selector, *sliders]
+        super().__init__(controls, [widgets.HBox([widgets.VBox(sliders), self.summary]),
+                                    self.image])
         self._cap_recency()
+        self.refresh()
+
+    def refresh(self, change: object = None) -> None:
+        if not self._loading:  # one redraw per selected customer, not one per slider
+            super().refresh(change)
+
+    def _load_customer(self, change: object = None) -> None:
+        if self.selector.value is None:
+            return
+        row = self.customers.loc[self.selector.value]
+        self._loading = True
+        try:
+            self.controls["T"].value = float(row["T"])
+            self.controls["frequency"].value = int(row["frequency"])
+            self.controls["recency"].value = float(row["recency"])
+        finally:
+            self._loading = False
         self.refresh()
 
     def _cap_recency(self, change: object = None) -> None:
