@@ -245,6 +245,8 @@ def test_synthetic_plc_data_is_plausible():
         (lambda: plc.fit_bass([1, 2, 3, 4], method="mle"), ValueError, "method must be one of"),
         (lambda: plc.fit_bass([5, 5, 5, 5, 5], "ols"), ValueError, "sales are constant"),
         (lambda: plc.bass_forecast({"p": 0.1}, 5), TypeError, "BassFit"),
+        (lambda: plc.bass_forecast(plc.fit_bass(plc.bass_adoptions(0.01, 0.4, 100, 12)), 0),
+         ValueError, "periods must be at least 1"),
         (lambda: plc.bass_ols_to_pqm(10, 0.3, 0.001), ValueError, "c must be negative"),
         (lambda: plc.classify_stages([1, 2, 3, 4, 5], window=0), ValueError, "window"),
         (lambda: plc.classify_stages([1, 2, 3, 4, 5], band=-1), ValueError, "band"),
