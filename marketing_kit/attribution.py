@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from itertools import combinations
 from math import factorial
 
 import numpy as np
@@ -366,8 +365,8 @@ def coalition_values(journeys: pd.DataFrame, column: str = "conversions") -> tup
                          f"{MAX_SHAPLEY_CHANNELS}")
     bit = {name: 1 << i for i, name in enumerate(channels)}
     exact = np.zeros(1 << len(channels))  # total of journeys whose channel set is exactly S
-    for names, amount in zip(frame["channels"], frame[column], strict=True):
-        exact[sum(bit[n] for n in set(names))] += amount
+    masks = [sum(bit[name] for name in set(names)) for names in frame["channels"]]
+    np.add.at(exact, masks, frame[column].to_numpy())
     values = exact.copy()
     for i in range(len(channels)):  # subset-sum transform: v(S) = sum of exact(T), T within S
         has_i = (np.arange(len(values)) >> i) & 1 == 1
@@ -390,14 +389,13 @@ def shapley_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
     for column in columns:
         channels, v = coalition_values(frame, column)
         n = len(channels)
-        weight = [factorial(k) * factorial(n - k - 1) / factorial(n) for k in range(n)]
+        coalitions = np.arange(1 << n)
+        size = np.array([bin(c).count("1") for c in coalitions])
+        weight = np.array([factorial(k) * factorial(n - k - 1) / factorial(n) for k in range(n)])
         phi = np.zeros(n)
-        for i in range(n):
-            others = [j for j in range(n) if j != i]
-            for size in range(n):
-                for members in combinations(others, size):
-                    s = sum(1 << j for j in members)
-                    phi[i] += weight[size] * (v[s | (1 << i)] - v[s])
+        for i in range(n):  # every coalition S without i, all at once
+            without = coalitions[(coalitions >> i) & 1 == 0]
+            phi[i] = (weight[size[without]] * (v[without | (1 << i)] - v[without])).sum()
         result[column] = phi
     table = pd.DataFrame(result, index=pd.Index(channels, name="channel"))
     total = table["conversions"].sum()
