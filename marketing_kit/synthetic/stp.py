@@ -1,7 +1,8 @@
 """Seeded café-market survey and brand ratings for the STP notebook (datasets ``stp_*``).
 
 ``stp_survey``: 1,000 respondents drawn from five latent segments (shares 26/24/20/16/14 %)
-with overlapping distributions, so k-means finds structure but no clean blobs. Columns cover
+with overlapping distributions and a quarter of hybrids, so k-means finds structure but no
+clean blobs. Columns cover
 the seed's segmentation bases (seed ``003_acc37c7ae0022513.txt``): demographic (age, income),
 geographic (region), psychographic/lifestyle 1-7 Likert items, benefits sought, usage, plus
 three targeting inputs (expected spend growth, number of café brands used, consideration of
@@ -21,9 +22,12 @@ import pandas as pd
 SEED = 20220602  # the seed post's week-14 date
 
 N_RESPONDENTS = 1000
-#: Scales every within-segment SD of the clustering bases: the overlap knob. At 0.85 the
-#: silhouette of k = 5 beats k = 3 by about 0.025, so the choice of k is visible but not trivial.
-SPREAD = 0.85
+#: Scales every within-segment SD of the clustering bases: the overlap knob. With the hybrids
+#: below, the silhouette of k = 5 beats k = 3 by about 0.02 and k-means recovers the latent
+#: segments with an adjusted Rand index of about 0.87: real structure, visible overlap.
+SPREAD = 0.7
+#: Share of respondents whose means blend 20-50 % towards a second, random segment.
+HYBRID_SHARE = 0.25
 
 #: Latent segments: share, then (mean, sd) per survey variable.
 SEGMENTS: dict[str, dict[str, tuple[float, float] | float]] = {
@@ -109,10 +113,15 @@ def survey(rng: np.random.Generator) -> pd.DataFrame:
     names = list(SEGMENTS)
     shares = np.array([SEGMENTS[n]["share"] for n in names])
     membership = rng.choice(len(names), size=N_RESPONDENTS, p=shares / shares.sum())
+    # hybrids: some respondents lean partly towards a second segment (a student who commutes)
+    second = rng.choice(len(names), size=N_RESPONDENTS, p=shares / shares.sum())
+    hybrid = rng.random(N_RESPONDENTS) < HYBRID_SHARE
+    blend = np.where(hybrid, rng.uniform(0.2, 0.5, N_RESPONDENTS), 0.0)
     columns: dict[str, np.ndarray] = {}
     for variable in ("age", "income", "visits_per_week", "spend_per_visit", *LIKERT,
                      "spend_growth_pct", "brands_used"):
-        mean = np.array([SEGMENTS[n][variable][0] for n in names])[membership]
+        means = np.array([SEGMENTS[n][variable][0] for n in names])
+        mean = (1 - blend) * means[membership] + blend * means[second]
         sd = np.array([SEGMENTS[n][variable][1] for n in names])[membership]
         if variable not in ("spend_growth_pct", "brands_used"):
             sd = sd * SPREAD
@@ -149,8 +158,11 @@ def _ratings(rng: np.random.Generator, positions: dict, noise: float) -> pd.Data
 
 def build() -> dict[str, pd.DataFrame]:
     """Return the three STP datasets; identical on every call."""
-    rng = np.random.default_rng(SEED)
-    frame = survey(rng)
-    brands = _ratings(rng, BRAND_POSITIONS, 0.3).rename_axis("brand").reset_index()
-    ideals = _ratings(rng, IDEAL_POSITIONS, 0.15).rename_axis("segment").reset_index()
+    # one random stream per file, so tuning the survey never moves the brand map
+    frame = survey(np.random.default_rng(SEED))
+    # stream 10 of the first 30 tried keeps Mokka House and Urban Roast close (the lesson)
+    brands = _ratings(np.random.default_rng([SEED, 10]), BRAND_POSITIONS, 0.3)
+    ideals = _ratings(np.random.default_rng([SEED, 2]), IDEAL_POSITIONS, 0.15)
+    brands = brands.rename_axis("brand").reset_index()
+    ideals = ideals.rename_axis("segment").reset_index()
     return {"stp_survey": frame, "stp_brand_ratings": brands, "stp_ideal_points": ideals}

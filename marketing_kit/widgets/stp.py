@@ -18,6 +18,7 @@ from marketing_kit.widgets._base import Explorer, figure_png
 
 STYLE = {"description_width": "150px"}
 NONE = "(none)"
+LABEL_BOX = {"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
 
 
 def diagnostics_chart(diagnostics: pd.DataFrame) -> Figure:
@@ -123,7 +124,7 @@ def biplot(pmap: stp.PerceptualMap, highlight: str | None = None,
                  zorder=3)
     for brand in others:
         axes.annotate(brand, coords.loc[brand], xytext=(5, 4), textcoords="offset points",
-                      fontsize=8.5, color="#0d47a1")
+                      fontsize=8.5, color="#0d47a1", bbox=LABEL_BOX)
     if highlight is not None:
         rival, gap = stp.nearest_competitor(pmap, highlight)
         here, there = coords.loc[highlight], coords.loc[rival]
@@ -131,14 +132,16 @@ def biplot(pmap: stp.PerceptualMap, highlight: str | None = None,
                   linestyle=":", linewidth=1.2, label=f"nearest competitor: {rival} ({gap:.2f})")
         axes.scatter([here["PC1"]], [here["PC2"]], s=110, color="#c62828", zorder=4,
                      edgecolor="black")
-        axes.annotate(highlight, here, xytext=(6, -12), textcoords="offset points",
-                      fontsize=9.5, color="#b71c1c", weight="bold")
+        axes.annotate(highlight, here, xytext=(-8, -6), textcoords="offset points",
+                      fontsize=9.5, color="#b71c1c", weight="bold", ha="right", va="top",
+                      bbox=LABEL_BOX)
     if ideals is not None:
         axes.scatter(ideals["PC1"], ideals["PC2"], marker="*", s=180, color="#f9a825",
                      edgecolor="black", zorder=5, label="ideal point(s)")
         for name, row in ideals.iterrows():
-            axes.annotate(f"ideal: {name}", (row["PC1"], row["PC2"]), xytext=(6, 6),
-                          textcoords="offset points", fontsize=8, color="#e65100")
+            axes.annotate(f"ideal: {name}", (row["PC1"], row["PC2"]), xytext=(9, -3),
+                          textcoords="offset points", fontsize=8, color="#e65100",
+                          va="top", bbox=LABEL_BOX)
     axes.axhline(0, color="#e0e0e0", linewidth=0.8, zorder=0)
     axes.axvline(0, color="#e0e0e0", linewidth=0.8, zorder=0)
     share = pmap.explained
