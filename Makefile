@@ -9,7 +9,7 @@ ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 # nbgrader runs the `alembic` executable by name, so the venv's bin must be on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test lint release data bench browser-deps clean
+.PHONY: lab test lint release data bench browser-deps hub-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ lab: $(VENV)/.installed
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks
 
 ## make test: install the dev extra (and the browser the UI test needs) and run every test.
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps hub-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -56,6 +56,14 @@ browser-deps:
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null || \
 		echo "WARNING: could not install chromium; the browser test will skip"; }
+
+## configurable-http-proxy for the JupyterHub smoke test (tests/test_hub.py), from npm into .venv/node.
+hub-deps:
+	@command -v configurable-http-proxy >/dev/null 2>&1 || \
+		test -x $(VENV)/node/node_modules/.bin/configurable-http-proxy || \
+		{ command -v npm >/dev/null 2>&1 && \
+		npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy; } || \
+		echo "WARNING: could not install configurable-http-proxy; the hub smoke test will skip"
 
 clean:
 	rm -rf $(VENV) autograded submitted feedback gradebook.db .pytest_cache
