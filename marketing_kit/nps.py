@@ -91,12 +91,12 @@ def check_scores(name: str, scores: object, low: int, high: int) -> np.ndarray:
     series = scores if isinstance(scores, pd.Series) else pd.Series(list(scores), dtype=object)
     if any(isinstance(v, (str, bytes)) for v in series):
         raise TypeError(f"{name} must hold numbers {low}..{high}, not text")
+    if series.dtype == bool or any(isinstance(v, (bool, np.bool_)) for v in series):
+        raise TypeError(f"{name} must hold numbers {low}..{high}, not True/False")
     try:
         values = pd.to_numeric(series, errors="raise")
     except (TypeError, ValueError) as error:
         raise TypeError(f"{name} must hold numbers {low}..{high}; found a non-number") from error
-    if values.dtype == bool:
-        raise TypeError(f"{name} must hold numbers {low}..{high}, not True/False")
     array = values.astype(float).to_numpy()
     if array.size == 0:
         raise ValueError(f"{name} must hold at least one rating, got none")
