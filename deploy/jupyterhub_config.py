@@ -17,6 +17,9 @@ Settings (environment variables of the hub process):
                               everybody else is a student
 ``MARKETING_KIT_COURSE_ROOT`` the instructors' course folder, a clone of the kit (default
                               ``~/marketing-kit``)
+``MARKETING_KIT_DEPLOY_DIR``  where the *single-user servers* find this ``deploy/`` folder
+                              (default: next to this file; on Kubernetes the path inside the
+                              single-user image, see ``Dockerfile``)
 """
 
 import os
@@ -24,7 +27,7 @@ from pathlib import Path
 
 c = get_config()  # noqa: F821 - injected by traitlets when JupyterHub loads this file
 
-DEPLOY = Path(__file__).resolve().parent
+DEPLOY = Path(os.environ.get("MARKETING_KIT_DEPLOY_DIR") or Path(__file__).resolve().parent)
 COURSE_ID = os.environ.get("MARKETING_KIT_COURSE_ID", "marketing-kit")
 EXCHANGE = Path(os.environ.get("MARKETING_KIT_EXCHANGE", "/srv/nbgrader/exchange"))
 INSTRUCTORS = sorted(
@@ -41,15 +44,16 @@ except PermissionError:  # the hub does not run as root: the admin creates it (s
     pass
 
 # --- roles: the "instructors" group grades; every other user is a student ---------------------
-c.JupyterHub.load_groups = {"instructors": {"users": INSTRUCTORS}}
-c.JupyterHub.load_roles = [
+# Appended, not assigned, so a site's own groups and roles (TLJH, Z2JH) are kept.
+c.JupyterHub.load_groups.update({"instructors": {"users": INSTRUCTORS}})
+c.JupyterHub.load_roles.append(
     {
         "name": "course-instructor",
         "description": "Instructors see the class list and can open a student's server to help.",
         "groups": ["instructors"],
         "scopes": ["self", "list:users", "read:users", "access:servers", "servers"],
-    },
-]
+    }
+)
 
 
 def is_instructor(user) -> bool:
@@ -57,7 +61,10 @@ def is_instructor(user) -> bool:
     return user.name in INSTRUCTORS or any(g.name == "instructors" for g in user.groups)
 
 
-def course_environment(spawner) -> None:
+_site_hook = c.Spawner.pre_spawn_hook if callable(c.Spawner.pre_spawn_hook) else None
+
+
+def course_environment(spawner):
     """Point each single-user server at the course's Jupyter config for its role.
 
     ``jupyter/common`` sets the exchange and course id for nbgrader; ``jupyter/student`` turns
@@ -75,6 +82,7 @@ def course_environment(spawner) -> None:
         "MARKETING_KIT_COURSE_ROOT": COURSE_ROOT,
         "NBGRADER_COURSE_ID": COURSE_ID,
     }
+    return _site_hook(spawner) if _site_hook else None
 
 
 c.Spawner.pre_spawn_hook = course_environment

@@ -62,7 +62,6 @@ def ensure_in_gradebook(root: str | Path, assignment: str, students: Iterable[st
     root = Path(root).resolve()
     with Gradebook(db_url(root)) as gradebook:
         try:
-            gradebook.find_assignment(assignment)
             known = bool(gradebook.find_assignment(assignment).notebooks)
         except MissingEntry:
             known = False
