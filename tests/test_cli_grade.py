@@ -54,7 +54,7 @@ def grade_run(graded, tmp_path_factory):
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(["--root", str(graded["course"]), "grade", ASSIGNMENT, "--workers", "2",
-                     "--timeout", "4"])
+                     "--timeout", "10"])
     return {"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
 
 
