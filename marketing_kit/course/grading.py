@@ -134,7 +134,8 @@ def grade_class(
     """
     root = Path(root).resolve()
     students = list(students) if students is not None else submitted_students(root, assignment)
-    workers = int(check_number("workers", workers or os.cpu_count() or 1, low=1, integer=True))
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    workers = int(check_number("workers", workers, low=1, integer=True))
     overrides = {**(overrides or {}), "CourseDirectory.db_url": db_url(root)}
     if not students:
         return []
