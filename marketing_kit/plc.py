@@ -81,9 +81,15 @@ def bass_cdf(t: object, p: float, q: float) -> np.ndarray:
     """Share of the market that has adopted by time t (Bass 1969, closed form).
 
     F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}),  F(0) = 0.
+    ``t`` (a number or an array) must be finite and >= 0.
     """
     p, q = _check_pq(p, q)
-    t = np.asarray(t, dtype=float)
+    if isinstance(t, (str, bytes, bool)) or np.asarray(t).dtype.kind not in "iuf":
+        raise TypeError(f"t must be a number or an array of numbers, got {t!r}")
+    times = np.asarray(t, dtype=float)
+    if not np.isfinite(times).all() or (times < 0).any():
+        raise ValueError(f"t must be finite and >= 0 (time since launch), got {t!r}")
+    t = times
     decay = np.exp(-(p + q) * t)
     return (1 - decay) / (1 + (q / p) * decay)
 
@@ -330,7 +336,9 @@ def classify_stages(sales: object, window: int = 3, band: float = 0.5,
     peak = smoothed.max()
     reached = int(np.flatnonzero(smoothed >= intro_share * peak)[0])
     before = np.concatenate([[smoothed[0]], smoothed[:-1]])
-    change = np.divide(smoothed - before, before, out=np.zeros_like(smoothed), where=before > 0)
+    # A change from (next to) nothing is undefined: 0, not inf (1e-9 of the peak counts as nothing).
+    change = np.divide(smoothed - before, before, out=np.zeros_like(smoothed),
+                       where=before > 1e-9 * peak)
     change[0] = change[1]
     spread = change[reached:].std()
     threshold = band * spread
