@@ -131,6 +131,9 @@ def grade_class(
     process). ``overrides`` are nbgrader settings such as ``{"Execute.timeout": 5}``.
     ``progress`` is called with each :class:`Outcome` as it finishes. Returns the outcomes in
     student order.
+
+    The workers start through multiprocessing's forkserver, which re-imports a calling
+    *script*: call this under ``if __name__ == "__main__":`` (notebooks and the CLI need nothing).
     """
     root = Path(root).resolve()
     students = list(students) if students is not None else submitted_students(root, assignment)
