@@ -252,6 +252,8 @@ def touch_timeline(touches: pd.DataFrame, account_id: str) -> pd.DataFrame:
 
 def stage_counts(stages: pd.Series) -> pd.Series:
     """Accounts that reached each ABM stage or beyond (a funnel: non-increasing counts)."""
+    if not isinstance(stages, pd.Series):
+        raise TypeError(f"stages must be a pandas Series of ABM stages, got {type(stages)}")
     level = stages.astype(str).map({s: i for i, s in enumerate(ABM_STAGES)})
     if level.isna().any():
         raise ValueError(f"stages must only hold {list(ABM_STAGES)}")

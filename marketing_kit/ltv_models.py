@@ -93,6 +93,12 @@ def _customers(frequency: object, recency: object, T: object) -> tuple[np.ndarra
     return tuple(frame[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
 
 
+def _positive(**params: object) -> None:
+    """Model parameters must be finite numbers > 0."""
+    for name, value in params.items():
+        check_number(name, value, low=0, low_open=True)
+
+
 def _out(values: np.ndarray, like: object) -> float | np.ndarray:
     return float(values[0]) if np.ndim(like) == 0 else values
 
@@ -107,7 +113,13 @@ def bgnbd_log_likelihood(r: float, alpha: float, a: float, b: float, frequency: 
     L = B(a, b+x)/B(a, b) * G(r+x) alpha^r / (G(r) (alpha+T)^(r+x))
         + [x > 0] B(a+1, b+x-1)/B(a, b) * G(r+x) alpha^r / (G(r) (alpha+t_x)^(r+x))
     """
-    x, t_x, big_t = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+    _positive(r=r, alpha=alpha, a=a, b=b)
+    return _bgnbd_ll(r, alpha, a, b, *_customers(frequency, recency, T))
+
+
+def _bgnbd_ll(r: float, alpha: float, a: float, b: float, x: np.ndarray, t_x: np.ndarray,
+              big_t: np.ndarray) -> np.ndarray:
+    """:func:`bgnbd_log_likelihood` without the checks (the optimiser's inner loop)."""
     common = gammaln(r + x) - gammaln(r) + r * np.log(alpha) - betaln(a, b)
     alive = betaln(a, b + x) - (r + x) * np.log(alpha + big_t)
     dropped = np.full_like(x, -np.inf)
@@ -138,10 +150,10 @@ def fit_bgnbd(summary: pd.DataFrame, maxiter: int = 4000) -> BGNBDFit:
     x, t_x, big_t = (summary[c].to_numpy(dtype=float) for c in ("frequency", "recency", "T"))
 
     def neg_ll(log_params: np.ndarray) -> float:
-        return -bgnbd_log_likelihood(*np.exp(log_params), x, t_x, big_t).sum()
+        return -_bgnbd_ll(*np.exp(log_params), x, t_x, big_t).sum()
 
     r, alpha, a, b = _fit(neg_ll, [1.0, float(big_t.mean()) / 10, 1.0, 3.0], maxiter, "BG/NBD")
-    ll = float(bgnbd_log_likelihood(r, alpha, a, b, x, t_x, big_t).sum())
+    ll = float(_bgnbd_ll(r, alpha, a, b, x, t_x, big_t).sum())
     return BGNBDFit(float(r), float(alpha), float(a), float(b), ll, len(x))
 
 
@@ -216,7 +228,19 @@ def gamma_gamma_log_likelihood(p: float, q: float, gamma: float, frequency: np.n
     Fader & Hardie (2013, note 025): f(zbar | p, q, gamma, x) =
     G(px+q) / (G(px) G(q)) gamma^q zbar^(px-1) x^(px) / (gamma + x zbar)^(px+q).
     """
-    x, z = np.asarray(frequency, dtype=float), np.asarray(monetary_value, dtype=float)
+    _positive(p=p, q=q, gamma=gamma)
+    frame = pd.DataFrame({"frequency": np.atleast_1d(frequency),
+                          "monetary_value": np.atleast_1d(monetary_value)})
+    x = check_numeric_column("customer", frame, "frequency", low=1, integer=True).to_numpy()
+    z = check_numeric_column("customer", frame, "monetary_value", low=0).to_numpy()
+    if (z <= 0).any():
+        raise ValueError("customer['monetary_value'] must be > 0 (mean spend of repeat purchases)")
+    return _gamma_gamma_ll(p, q, gamma, x, z)
+
+
+def _gamma_gamma_ll(p: float, q: float, gamma: float, x: np.ndarray,
+                    z: np.ndarray) -> np.ndarray:
+    """:func:`gamma_gamma_log_likelihood` without the checks (the optimiser's inner loop)."""
     return (gammaln(p * x + q) - gammaln(p * x) - gammaln(q) + q * np.log(gamma)
             + (p * x - 1) * np.log(z) + p * x * np.log(x) - (p * x + q) * np.log(gamma + x * z))
 
@@ -244,10 +268,10 @@ def fit_gamma_gamma(summary: pd.DataFrame, maxiter: int = 4000) -> GammaGammaFit
     x, z = _spend_rows(summary)
 
     def neg_ll(log_params: np.ndarray) -> float:
-        return -gamma_gamma_log_likelihood(*np.exp(log_params), x, z).sum()
+        return -_gamma_gamma_ll(*np.exp(log_params), x, z).sum()
 
     p, q, gamma = _fit(neg_ll, [1.0, 1.0, float(np.mean(z))], maxiter, "Gamma-Gamma")
-    ll = float(gamma_gamma_log_likelihood(p, q, gamma, x, z).sum())
+    ll = float(_gamma_gamma_ll(p, q, gamma, x, z).sum())
     if q <= 1:
         raise ValueError(f"fitted q = {q:.3f} <= 1: mean spend is undefined for these data")
     return GammaGammaFit(float(p), float(q), float(gamma), ll, len(x))

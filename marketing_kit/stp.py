@@ -406,6 +406,8 @@ def ideal_distances(pmap: PerceptualMap, ideal: pd.Series) -> pd.Series:
 
 def brand_distances(pmap: PerceptualMap, brand: str) -> pd.Series:
     """Map distance from ``brand`` to every other brand, nearest first."""
+    if not isinstance(pmap, PerceptualMap):
+        raise TypeError(f"pmap must be a PerceptualMap from perceptual_map(), got {type(pmap)}")
     coords = pmap.coordinates
     if brand not in coords.index:
         raise ValueError(f"brand must be one of {list(coords.index)}, got {brand!r}")

@@ -167,3 +167,16 @@ def test_broken_session_tables_raise_value_or_type_error(kind):
         expected, bad["sessions"] = TypeError, ["ten", "twenty"]
     with pytest.raises(expected, match="sessions"):
         web_analytics.traffic_report(bad)
+
+
+@given(st.lists(st.sampled_from(abm.ABM_STAGES), min_size=1, max_size=50))
+def test_abm_stage_counts_form_a_funnel(stages):
+    counts = abm.stage_counts(pd.Series(stages))
+    assert counts.iloc[0] == len(stages)
+    assert counts.is_monotonic_decreasing
+
+
+@given(st.one_of(st.none(), st.text(max_size=3), st.lists(st.sampled_from(abm.ABM_STAGES))))
+def test_abm_stage_counts_of_a_non_series_raise_type_error(bad):
+    with pytest.raises(TypeError, match="stages"):
+        abm.stage_counts(bad)

@@ -145,3 +145,22 @@ def test_negative_or_non_finite_time_raises_value_error(fit, bad):
 def test_a_non_fit_raises_type_error(bad):
     with pytest.raises(TypeError, match="fit"):
         lm.p_alive(bad, 1, 1, 2)
+
+
+@given(st.sampled_from(["r", "alpha", "a", "b"]),
+       st.one_of(st.floats(-10, 0), st.sampled_from([math.nan, math.inf])))
+def test_log_likelihood_with_invalid_parameters_raises_instead_of_nan(name, bad):
+    params = {"r": 0.24, "alpha": 4.4, "a": 0.79, "b": 2.4}
+    with pytest.raises(ValueError, match=name):
+        lm.bgnbd_log_likelihood(**{**params, name: bad}, frequency=[2], recency=[30.4], T=[38.9])
+    with pytest.raises(ValueError, match="monetary_value"):
+        lm.gamma_gamma_log_likelihood(6.25, 3.74, 15.44, [2], [0.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(fits, summaries)
+def test_log_likelihood_is_finite_for_valid_customers(fit, rows):
+    frame = summary_frame(rows)
+    ll = lm.bgnbd_log_likelihood(fit.r, fit.alpha, fit.a, fit.b, frame["frequency"],
+                                 frame["recency"], frame["T"])
+    assert np.all(np.isfinite(ll))  # a density in recency, so it may be above 0

@@ -131,3 +131,11 @@ def test_perceptual_map_explains_at_most_everything_and_distances_are_non_negati
     assert (distances >= 0).all() and distances.is_monotonic_increasing
     ideal = stp.ideal_distances(pmap, ratings.iloc[0])
     assert ideal.loc["b0"] == pytest.approx(0, abs=1e-6)
+
+
+@given(st.one_of(st.none(), st.text(max_size=3), st.integers(), st.just(pd.DataFrame())))
+def test_distances_on_something_that_is_not_a_map_raise_type_error(bad):
+    with pytest.raises(TypeError, match="pmap"):
+        stp.brand_distances(bad, "b0")
+    with pytest.raises(TypeError, match="pmap"):
+        stp.nearest_competitor(bad, "b0")
