@@ -128,10 +128,10 @@ c.ConfigurableHTTPProxy.pid_file = {str(base / "proxy.pid")!r}
 c.JupyterHub.db_url = "sqlite:///{base / "hub.sqlite"}"
 c.JupyterHub.cookie_secret_file = {str(base / "cookie_secret")!r}
 c.JupyterHub.services = [{{"name": "smoke", "api_token": {token!r}}}]
-c.JupyterHub.load_roles = list(c.JupyterHub.load_roles) + [{{
+c.JupyterHub.load_roles.append({{
     "name": "smoke", "services": ["smoke"],
     "scopes": ["admin:users", "admin:servers", "access:servers", "read:groups"],
-}}]
+}})
 """, encoding="utf-8")
     env = {
         **os.environ,
