@@ -55,6 +55,7 @@ class NpsExplorer(Explorer):
         controls["group"].options = self._groups
         controls["group"].value = "all respondents"
         self.summary = widgets.HTML()
+        self._drawn: dict[str, object] = {}  # chart -> the inputs it was last drawn for
         self.ci_image = widgets.Image(format="png")
         self.dist_image = widgets.Image(format="png")
         self.dist_summary = widgets.HTML()
@@ -104,7 +105,9 @@ class NpsExplorer(Explorer):
             f"Mix {shares['promoter']:.0%} / {shares['passive']:.0%} / {shares['detractor']:.0%} "
             f"&rarr; <b>NPS {r.nps:+.1f}</b>, SE {r.se:.2f}, {r.confidence:.0%} CI "
             f"[{r.lower:+.1f}, {r.upper:+.1f}] (width {r.upper - r.lower:.1f} points)")
-        self.ci_image.value = figure_png(interval_chart(r))
+        if self._drawn.get("ci") != r:  # the group pickers leave this chart as it is
+            self.ci_image.value = figure_png(interval_chart(r))
+            self._drawn["ci"] = r
 
         scores = self.selected_scores()
         counts = scores.astype(int).value_counts().reindex(range(11), fill_value=0)
@@ -114,7 +117,11 @@ class NpsExplorer(Explorer):
         label = self.controls["group"].value
         self.dist_summary.value = (f"<b>{label}</b>: n = {g.n}, NPS {g.nps:+.1f} "
                                    f"(95% CI {g.lower:+.1f} to {g.upper:+.1f})")
-        self.dist_image.value = figure_png(distribution_chart(counts, f"{label} (n = {g.n})"))
+        key = (self.controls["group_by"].value, label)
+        if self._drawn.get("dist") != key:  # the mix sliders leave this chart as it is
+            self.dist_image.value = figure_png(distribution_chart(counts,
+                                                                  f"{label} (n = {g.n})"))
+            self._drawn["dist"] = key
 
 
 def interval_chart(interval: nps.NpsInterval) -> Figure:
