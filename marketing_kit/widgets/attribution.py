@@ -152,7 +152,7 @@ def explorer_chart(
     right.set_ylim(0, 115)
     right.set_ylabel("% of today's level kept")
     right.set_title(f"Keeping {len(kept)} of {len(order)} channels")
-    figure.subplots_adjust(wspace=0.3)
+    figure.subplots_adjust(wspace=0.3, bottom=0.22)  # labels inside: figure_png just crops
     return figure
 
 

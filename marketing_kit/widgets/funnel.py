@@ -53,6 +53,7 @@ def funnel_chart(table: pd.DataFrame, baseline: pd.DataFrame | None = None,
     axes.set_title(title)
     if baseline is not None:
         axes.legend(handles=[*handles, bars], fontsize=8, loc="lower left")
+    figure.subplots_adjust(left=0.17)  # labels inside: figure_png just crops
     return figure
 
 
@@ -154,6 +155,7 @@ def timeline_chart(timeline: pd.DataFrame, contacts: pd.DataFrame, title: str) -
     for handle in legend.legend_handles:
         handle.set_sizes([40])  # one marker size in the key; dot size in the plot = weight
     figure.autofmt_xdate()
+    figure.subplots_adjust(left=0.25, right=0.86)  # labels inside: figure_png just crops
     return figure
 
 

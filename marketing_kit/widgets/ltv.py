@@ -80,6 +80,7 @@ def sensitivity_chart(curve, retention: float, clv: float) -> Figure:
     axes.set_ylabel("CLV ($)")
     axes.set_title("CLV grows steeply as retention approaches 100 %")
     axes.legend(fontsize=8, loc="upper left")
+    figure.subplots_adjust(bottom=0.17)  # labels inside: figure_png just crops
     return figure
 
 
@@ -181,6 +182,7 @@ def p_alive_chart(fit: ltv.BGNBDFit, frequency: int, recency: float, T: float,
     axes.set_title("A long silence after frequent buying means the customer has likely left")
     axes.title.set_fontsize(10)
     axes.legend(fontsize=8, loc="lower right")
+    figure.subplots_adjust(bottom=0.17)  # labels inside: figure_png just crops
     return figure
 
 

@@ -97,6 +97,7 @@ def ie_grid_figure(positions: Mapping[str, tuple[float, float]],
     ax.set_aspect("equal")
     if positions:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=8, frameon=False)
+    figure.subplots_adjust(bottom=0.17)  # labels inside: figure_png just crops
     return figure
 
 
