@@ -82,7 +82,7 @@ def roi_percent(revenue: float, cost: float) -> float:
     """
     revenue = check_number("revenue", revenue, low=0)
     cost = check_number("cost", cost, low=0, low_open=True)
-    return (revenue - cost) * 100 / cost
+    return revenue * 100 / cost - 100  # = (revenue - cost) x 100 / cost, exactly -100 at 0
 
 
 def break_even_conversions(cost: float, value_per_conversion: float) -> float:
@@ -144,7 +144,7 @@ def roi_table(
         raise ValueError(
             f"every channel needs a positive cost to have an ROI; zero cost for {free}"
         )
-    table["roi_pct"] = (table["revenue"] - table["cost"]) * 100 / table["cost"]
+    table["roi_pct"] = table["revenue"] * 100 / table["cost"] - 100  # as in roi_percent
     return table
 
 
