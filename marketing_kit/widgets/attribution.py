@@ -39,6 +39,7 @@ class AttributionExplorer(Explorer):
             raise ValueError(f"channel_table lacks the journey channel(s) {missing}")
         self.order = list(channels.rank_by_stage(channel_table).index)
         self._tables: dict[tuple, pd.DataFrame] = {}
+        self._cuts: dict[tuple, pd.DataFrame] = {}  # kept channels -> channels.cut_effect
         controls: dict[str, widgets.Widget] = {
             "model": widgets.Dropdown(options=attribution.MODELS, value=model, description="Model"),
             "half_life": widgets.FloatSlider(
@@ -89,7 +90,10 @@ class AttributionExplorer(Explorer):
         kept = self.kept()
         if not kept:
             raise ValueError("tick at least one channel to keep")
-        self.cut = channels.cut_effect(self.metrics.reset_index(), kept, self.journeys)
+        if tuple(kept) not in self._cuts:  # a new model or half-life keeps the same cut
+            self._cuts[tuple(kept)] = channels.cut_effect(self.metrics.reset_index(), kept,
+                                                          self.journeys)
+        self.cut = self._cuts[tuple(kept)]
         before, after = self.cut.loc["all channels"], self.cut.loc["kept"]
         dropped = [name for name in self.order if name not in kept]
         self.summary.value = (
