@@ -149,8 +149,8 @@ def _flags(full_share: float, d: float, r_pb: float | None) -> list[str]:
 def plot_items(table: pd.DataFrame, title: str = "") -> Figure:
     """Difficulty (x) against upper-lower discrimination (y); points are numbered, with a key.
 
-    Items that coincide share one marker (labelled "1,3,5"); the key beside the plot maps each
-    number to its grade_id, so long names never overlap.
+    Points closer than a few hundredths share one label ("1,3,5"); the key beside the plot maps
+    each number to its grade_id, so long names never overlap.
     """
     from matplotlib.lines import Line2D
 
@@ -160,22 +160,26 @@ def plot_items(table: pd.DataFrame, title: str = "") -> Figure:
     ax.axhspan(0, WEAK_DISCRIMINATION, color="#fff2cc", zorder=0)
     ax.axhline(0, color="0.4", lw=0.8)
     colours = {"": "#1f77b4", "nobody": "#d62728", "everybody": "#2ca02c"}
-    groups: dict[tuple[float, float], list[int]] = {}
+    groups: list[tuple[float, float, list[int]]] = []  # nearby points share one label
     lines = []
     for number, (_, row) in enumerate(table.iterrows(), start=1):
         first = row["flags"].split(";")[0]
         colour = colours[first if first in ("nobody", "everybody") else ""]
-        d = row["discrimination"]
-        ax.scatter(row["difficulty"], d, s=40 + 30 * row["points"], color=colour,
-                   edgecolor="black", zorder=3, alpha=0.85)
-        groups.setdefault((round(row["difficulty"], 3), round(d, 3)), []).append(number)
+        x, y = float(row["difficulty"]), float(row["discrimination"])
+        ax.scatter(x, y, s=40 + 30 * row["points"], color=colour, edgecolor="black", zorder=3,
+                   alpha=0.85)
+        near = next((g for g in groups if abs(g[0] - x) < 0.06 and abs(g[1] - y) < 0.08), None)
+        if near is None:
+            groups.append((x, y, [number]))
+        else:
+            near[2].append(number)
         lines.append(f"{number:>2}  {row['grade_id'].removesuffix('_tests')}")
-    for (x, y), numbers in groups.items():
+    for x, y, numbers in groups:
         right = x < 0.75
-        ax.annotate(",".join(map(str, numbers)), (x, y), xytext=(8 if right else -8, 6),
+        ax.annotate(",".join(map(str, numbers)), (x, y), xytext=(9 if right else -9, 7),
                     textcoords="offset points", fontsize=8, ha="left" if right else "right",
-                    zorder=4, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                                    "alpha": 0.8})
+                    zorder=4, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "0.6",
+                                    "alpha": 0.9})
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-1.1, 1.15)
     ax.set_xlabel("difficulty p (mean share of the points earned; higher = easier)")
