@@ -45,12 +45,13 @@ from nbgrader.preprocessors import (  # noqa: E402
 COURSE_ROOT = Path(__file__).resolve().parent  # noqa: F821 - traitlets sets __file__
 
 
-class ZeroStaleAutoGrades(NbGraderPreprocessor):
-    """Set the submission's autograded scores to 0 before its code runs.
+class ClearStaleAutoGrades(NbGraderPreprocessor):
+    """Clear the submission's autograded scores before its code runs.
 
     When a regrade fails (the kernel dies, ``exit()``), nbgrader 0.9.6 leaves the gradebook as
-    it was: the scores of an earlier, working submission would stand for the new one. Zeroed
-    first, a failed regrade scores 0; a successful one overwrites the zeros. Manual scores stay.
+    it was: the scores of an earlier, working submission would stand for the new one. Cleared
+    first, a failed regrade looks like any failed submission (no autograded score, which counts
+    as 0); a successful one writes its scores. Manual scores stay.
     """
 
     def preprocess(self, nb, resources):
@@ -63,7 +64,7 @@ class ZeroStaleAutoGrades(NbGraderPreprocessor):
                 return nb, resources
             for grade in submitted.grades:
                 if grade.cell.cell_type == "code":
-                    grade.auto_score = 0
+                    grade.auto_score = None
             gradebook.db.commit()
         return nb, resources
 
@@ -310,6 +311,6 @@ class GuardAgainstPatching(NbGraderPreprocessor):
 
 
 c.Autograde.sanitize_preprocessors = [
-    ZeroStaleAutoGrades, ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCellFlags,
+    ClearStaleAutoGrades, ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCellFlags,
     GuardAgainstPatching, CheckCellMetadata,
 ]
