@@ -27,6 +27,7 @@ import nbformat
 import pytest
 
 from marketing_kit.course.nbgrader_api import (
+    REPO_ROOT,
     assignments,
     autograded_score,
     cell_scores,
@@ -267,3 +268,51 @@ def test_monkeypatching_fools_stock_nbgrader_but_not_the_guard(tmp_path):
         earned[label] = autograded_score(cell_scores(course, FOOLED, "fooler"))
     assert earned["stock"][0] > 0, f"the patch should fool stock nbgrader: {earned}"
     assert earned["guarded"][0] == 0, f"the guard let the patch earn points: {earned}"
+
+
+def guard_scan():
+    """``patch_findings`` of the guard that ``nbgrader_config.py`` installs."""
+    stages = load_api(REPO_ROOT).config.Autograde.sanitize_preprocessors
+    guard = next(p for p in stages if getattr(p, "__name__", "") == "GuardAgainstPatching")
+    return guard.preprocess.__globals__["patch_findings"]
+
+
+INSTRUCTOR_IMPORTS = {"math": "math", "np": "numpy", "pd": "pandas",
+                      "social_roi": "marketing_kit.social_roi"}
+
+
+@pytest.mark.parametrize("source", [
+    "import math\nmath.isclose = lambda *a, **k: True",
+    "import builtins\nbuiltins.isinstance = lambda *a: True",
+    "isinstance = lambda *a: True",
+    "def sorted(x):\n    return x",
+    "social_roi.roi_percent = lambda *a: 0.0",
+    "m = math\nm.isclose = print",
+    "setattr(math, 'isclose', print)",
+    "class F(float):\n    def __eq__(self, other):\n        return True",
+    "__builtins__.len = 1",
+    "exec('math.isclose = print')",
+    "import numpy as math",
+    "social_roi = None",
+    "import sys\nsys.modules['math'].isclose = print",
+    "def f():\n    global isclose\n    isclose = 1",
+    "print(open('../../../solutions/08-social-roi/08-social-roi.ipynb').read())",
+    "import os\nos.listdir('../../..')",
+    "!cat ../../../gradebook.db",
+])
+def test_the_guard_flags_patching_and_file_access(source):
+    assert guard_scan()(source, INSTRUCTOR_IMPORTS)
+
+
+@pytest.mark.parametrize("source", [
+    "%matplotlib inline",
+    "value = social_roi.roi_percent(120, 100)",
+    "sum = df['x'].sum()",
+    "df.columns = ['a', 'b']",
+    "pd.options.display.max_rows = 5",
+    "import math\nx = math.ceil(2.5)",
+    "def channel_roi(conversions, value, spend, hours, rate):\n    return 1.0",
+    "class Segment:\n    def __init__(self, name):\n        self.name = name",
+])
+def test_the_guard_leaves_ordinary_answers_alone(source):
+    assert guard_scan()(source, INSTRUCTOR_IMPORTS) == []
