@@ -117,6 +117,12 @@ def run(n: int = 60, seed: int = 2026, workers: int | None = None, timeout: int 
         same_failures = autograded(plain, assignment) == autograded(kit, assignment)
         differing = sorted(s for s in set(plain_scores) | set(kit_scores)
                            if plain_scores.get(s) != kit_scores.get(s))
+        kinds_of = {s.student: f"{s.kind} {s.detail}".strip() for s in students}
+        details = {s: {"kind": kinds_of.get(s), "nbgrader": plain_scores.get(s),
+                       "marketing_kit": kit_scores.get(s)} for s in differing}
+        for student, info in details.items():
+            print(f"  differs: {student} ({info['kind']})\n    nbgrader:      "
+                  f"{info['nbgrader']}\n    marketing-kit: {info['marketing_kit']}")
 
         report = write_report(kit, assignment, RESULTS / "report" / assignment)
         print("item analysis of the class: " + ", ".join(str(p) for p in report.values()))
@@ -139,7 +145,7 @@ def run(n: int = 60, seed: int = 2026, workers: int | None = None, timeout: int 
         "workers": workers, "cpu_count": os.cpu_count(),
         "baseline_seconds": round(baseline, 2), "marketing_kit_seconds": round(ours, 2),
         "ratio": round(baseline / ours, 2), "identical_scores": same_scores,
-        "identical_failures": same_failures, "differing_students": differing,
+        "identical_failures": same_failures, "differing": details,
         "graded": summary.graded, "failed": summary.failed, "per_student_loop": loop,
     }
     print(f"speed-up: {result['ratio']:.2f}x; identical per-cell scores: {same_scores}; "
