@@ -12,7 +12,9 @@ from pathlib import Path
 import nbformat
 
 SOLUTION_REGION = re.compile(r"[ \t]*### BEGIN SOLUTION\n(.*?)[ \t]*### END SOLUTION\n?", re.S)
-HIDDEN_REGION = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS\n(.*?)[ \t]*### END HIDDEN TESTS\n?", re.S)
+HIDDEN_REGION = re.compile(
+    r"[ \t]*### BEGIN HIDDEN TESTS\n(.*?)[ \t]*### END HIDDEN TESTS\n?", re.S
+)
 
 
 def grade_id(cell: nbformat.NotebookNode) -> str | None:
@@ -26,13 +28,15 @@ def is_answer(cell: nbformat.NotebookNode) -> bool:
 
 
 def solution_text(source: str) -> str:
-    """``source`` with the solution markers removed and the solution kept, as a student would type it."""
+    """``source`` without the solution markers, the solution kept, as a student would type it."""
     return SOLUTION_REGION.sub(lambda m: m.group(1), source)
 
 
 def regions(source: str) -> list[str]:
     """The texts inside solution and hidden-test regions of ``source``."""
-    return [m.group(1) for pattern in (SOLUTION_REGION, HIDDEN_REGION) for m in pattern.finditer(source)]
+    return [
+        m.group(1) for pattern in (SOLUTION_REGION, HIDDEN_REGION) for m in pattern.finditer(source)
+    ]
 
 
 def fill_answers(
