@@ -26,6 +26,7 @@ import battery
 import nbformat
 import pytest
 
+from marketing_kit.course.guards import GuardAgainstPatching, patch_findings
 from marketing_kit.course.nbgrader_api import (
     REPO_ROOT,
     assignments,
@@ -273,8 +274,8 @@ def test_monkeypatching_fools_stock_nbgrader_but_not_the_guard(tmp_path):
 def guard_scan():
     """``patch_findings`` of the guard that ``nbgrader_config.py`` installs."""
     stages = load_api(REPO_ROOT).config.Autograde.sanitize_preprocessors
-    guard = next(p for p in stages if getattr(p, "__name__", "") == "GuardAgainstPatching")
-    return guard.preprocess.__globals__["patch_findings"]
+    assert GuardAgainstPatching in stages, "nbgrader_config.py should install the guard"
+    return patch_findings
 
 
 INSTRUCTOR_IMPORTS = {"math": "math", "np": "numpy", "pd": "pandas",
@@ -295,7 +296,8 @@ INSTRUCTOR_IMPORTS = {"math": "math", "np": "numpy", "pd": "pandas",
     "import numpy as math",
     "social_roi = None",
     "import sys\nsys.modules['math'].isclose = print",
-    "def f():\n    global isclose\n    isclose = 1",
+    "def f():\n    global isinstance\n    isinstance = print",
+    "def f():\n    global math\n    math = None",
     "print(open('../../../solutions/08-social-roi/08-social-roi.ipynb').read())",
     "import os\nos.listdir('../../..')",
     "!cat ../../../gradebook.db",
@@ -313,6 +315,7 @@ def test_the_guard_flags_patching_and_file_access(source):
     "import math\nx = math.ceil(2.5)",
     "def channel_roi(conversions, value, spend, hours, rate):\n    return 1.0",
     "class Segment:\n    def __init__(self, name):\n        self.name = name",
+    "total = 0\ndef add(x):\n    global total\n    total += x",
 ])
 def test_the_guard_leaves_ordinary_answers_alone(source):
     assert guard_scan()(source, INSTRUCTOR_IMPORTS) == []
