@@ -44,11 +44,7 @@ TIMEOUT = 8
 #: Test cells whose visible checks fail on a wrong-type answer with a bare error instead of an
 #: AssertionError a student can act on (reported; fix the notebook, then delete the entry).
 #: Each calls len() on the answer before checking it has a length.
-KNOWN_UNREADABLE = {
-    "01-stp": {"q2_sizes_tests"},
-    "05-nps-csat-ces": {"q3_ci_tests"},
-    "07-attribution-channels": {"q2_long_paths_tests", "q2_short_paths_tests"},
-}
+KNOWN_UNREADABLE: dict[str, set[str]] = {}
 #: Slack on top of the timeout for the runaway submission's wall time (kernel start, big print).
 SLACK = 60
 
