@@ -103,6 +103,20 @@ def apply_rates(stage_counts: Mapping[str, float] | pd.Series,
     rates = table["step_conversion"].copy()
     for stage, rate in new_rates.items():
         rates[check_choice("stage", stage, list(table.index[1:]))] = check_rate("new_rate", rate)
+    # A stage entered from an empty stage has no observed step rate (0 by convention): if the
+    # projection now sends people into it, scaling would silently report no gain, so its rate
+    # must be given explicitly.
+    projected = table["count"].iloc[0] * rates.cumprod()
+    unknown = [
+        stage for position, stage in enumerate(table.index)
+        if position > 0 and stage not in new_rates
+        and table["count"].iloc[position - 1] == 0 and projected.iloc[position - 1] > 0
+    ]
+    if unknown:
+        raise ValueError(
+            f"the step conversion into {unknown} is unknown (nobody reached the stage before); "
+            "include it in new_rates to project past it"
+        )
     return (table["count"].iloc[0] * rates.cumprod()).rename("count")
 
 

@@ -218,3 +218,10 @@ def test_funnel_rates_are_consistent_for_any_valid_funnel(values):
         if table.loc[stage, "count"] > 0:
             unchanged = fn.improve_stage(table["count"], stage, table.loc[stage, "step_conversion"])
             assert np.allclose(unchanged, table["count"])
+
+
+def test_projection_past_an_empty_stage_needs_its_rate():
+    counts = {"lead": 10, "MQL": 0, "won": 0}
+    with pytest.raises(ValueError, match=r"step conversion into \['won'\] is unknown"):
+        fn.revenue_impact(counts, "MQL", 0.5, 100)
+    assert fn.revenue_change(counts, {"MQL": 0.5, "won": 0.5}, 100) == pytest.approx(250.0)
