@@ -134,7 +134,7 @@ def bass_chart(adoptions: np.ndarray, peak_time: float, stages: plc.StageResult,
         axes.set_xlim(0.5, right + 0.5)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylim(bottom=0)
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.09, right=0.98, bottom=0.17, top=0.89, wspace=0.2)
     return figure
 
 
