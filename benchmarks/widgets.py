@@ -6,7 +6,8 @@ found by walking the package; each is built the way its solution notebook builds
 synchronously, so the time around ``control.value = x`` is the time until the new numbers and the
 new PNGs sit on the widget (the browser still has to decode the image; that is not counted).
 
-Each explorer runs three times in the same invocation, interleaved with nothing else:
+Each explorer runs three times in the same invocation, each time freshly built (so caches an
+explorer fills in one pass do not flatter the next):
 
 * ``current``: as shipped (wall-clock and CPU time of this process);
 * ``legacy PNG``: ``figure_png`` swapped for the pre-optimisation version
@@ -269,23 +270,21 @@ def measure(min_changes: int = MIN_CHANGES) -> list[dict]:
         with png_renderer(render):
             runs[name] = time_callbacks(baseline, 3 * min_changes)
     rows = [row("baseline: 1 slider, 1 line", 1, runs)]
-    built: dict[Callable, list[Explorer]] = {}
     for module_name, cls in discover():
         label = f"{module_name}.{cls.__name__}"
         recipe = RECIPES.get(cls.__name__)
         if recipe is None:
             rows.append({"explorer": label, "missing": True})
             continue
-        if recipe not in built:
-            started = time.perf_counter()
-            widget = recipe()
-            build_ms = (time.perf_counter() - started) * 1000
-            built[recipe] = [(app, build_ms) for app in explorers_in(widget)]
-        app, build_ms = next(item for item in built[recipe] if type(item[0]) is cls)
-        changes = min(max(len(app.controls), min_changes), MAX_CHANGES)
-        runs = {}
+        runs, build_ms = {}, float("nan")
         for name, render in (("current", None), ("legacy", legacy_png), ("compute", stub_png)):
             with png_renderer(render):
+                # A fresh explorer per pass: what one pass caches must not speed up the next.
+                started = time.perf_counter()
+                app = next(a for a in explorers_in(recipe()) if type(a) is cls)
+                if name == "current":
+                    build_ms = (time.perf_counter() - started) * 1000
+                changes = min(max(len(app.controls), min_changes), MAX_CHANGES)
                 runs[name] = time_callbacks(app, changes)
         if app.message.value:
             print(f"note: {label} shows a message after the run: {app.message.value}")
