@@ -112,7 +112,7 @@ def roi_bar_chart(table: pd.DataFrame) -> Figure:
     axes = figure.subplots()
     colours = ["#2e7d32" if v > 0 else "#c62828" for v in channels["roi_pct"]]
     bars = axes.bar(channels.index, channels["roi_pct"], color=colours)
-    axes.bar_label(bars, labels=[f"{v:+.0f}%" for v in channels["roi_pct"]], fontsize=8)
+    axes.bar_label(bars, labels=[f"{v:+.0f}%" for v in channels["roi_pct"]], fontsize=8, padding=2)
     axes.axhline(0, color="black", linewidth=1, linestyle="--", label="break-even (ROI = 0%)")
     if "Total" in table.index:
         axes.axhline(

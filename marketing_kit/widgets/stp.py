@@ -129,12 +129,14 @@ def biplot(pmap: stp.PerceptualMap, highlight: str | None = None,
         rival, gap = stp.nearest_competitor(pmap, highlight)
         here, there = coords.loc[highlight], coords.loc[rival]
         axes.plot([here["PC1"], there["PC1"]], [here["PC2"], there["PC2"]], color="#c62828",
-                  linestyle=":", linewidth=1.2, label=f"nearest competitor: {rival} ({gap:.2f})")
+                  linestyle="--", linewidth=2, label=f"nearest competitor: {rival} ({gap:.2f})")
         axes.scatter([here["PC1"]], [here["PC2"]], s=110, color="#c62828", zorder=4,
                      edgecolor="black")
-        axes.annotate(highlight, here, xytext=(-8, -6), textcoords="offset points",
-                      fontsize=9.5, color="#b71c1c", weight="bold", ha="right", va="top",
-                      bbox=LABEL_BOX)
+        # Label on the side of the point away from the map's centre, so it never sits on (0, 0).
+        right = here["PC1"] >= 0
+        axes.annotate(highlight, here, xytext=(8 if right else -8, -6),
+                      textcoords="offset points", fontsize=9.5, color="#b71c1c", weight="bold",
+                      ha="left" if right else "right", va="top", bbox=LABEL_BOX)
     if ideals is not None:
         axes.scatter(ideals["PC1"], ideals["PC2"], marker="*", s=180, color="#f9a825",
                      edgecolor="black", zorder=5, label="ideal point(s)")
