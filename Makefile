@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 ## make lab: install the kit and open JupyterLab on the student notebooks.
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=. notebooks
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
 
 ## make test: install the dev extra (and the browser the UI test needs) and run every test.
 test: $(STAMP) browser-deps hub-deps
