@@ -167,14 +167,18 @@ def weighted_score(items: pd.DataFrame, kind: str = "internal") -> float:
     """Total weighted score sum(weight x rating) of the IFE or EFE matrix (David, ch. 3-4).
 
     Runs from 1.0 to 4.0; 2.5 is the average. ``kind`` is ``"internal"`` (S and W rows, IFE) or
-    ``"external"`` (O and T rows, EFE); the weights of that side must sum to 1.
+    ``"external"`` (O and T rows, EFE); the weights of that side must sum to 1 (within the
+    tolerance, the total is divided by their sum, so it is exactly a weighted mean).
 
     >>> items = pd.DataFrame({"factor": ["brand", "cash"], "kind": ["S", "W"],
     ...                       "weight": [0.6, 0.4], "rating": [4, 1]})
     >>> round(weighted_score(items, "internal"), 2)
     2.8
     """
-    return float(evaluation_matrix(items, kind)["weighted_score"].sum())
+    matrix = evaluation_matrix(items, kind)
+    # Weights may miss 1 by the allowed tolerance; dividing by their sum keeps the total a
+    # weighted mean of 1-4 ratings, so it never leaves [1, 4] (0.999... would fail ie_cell).
+    return float(matrix["weighted_score"].sum() / matrix["weight"].sum())
 
 
 def normalise_weights(items: pd.DataFrame, column: str = "importance") -> pd.DataFrame:
@@ -269,7 +273,10 @@ def ie_band(total: float, kind: str = "internal") -> str:
     """
     check_choice("kind", kind, tuple(SIDES))
     name = "ife_total" if kind == "internal" else "efe_total"
-    value = round(check_number(name, total, low=1.0, high=4.0), IE_ROUNDING)
+    # Round first, so float round-off (0.9999999999999999) neither fails the range check
+    # nor moves a total across a band boundary.
+    value = round(check_number(name, total), IE_ROUNDING)
+    check_number(name, value, low=1.0, high=4.0)
     bands = IE_BANDS[0] if kind == "internal" else IE_BANDS[1]
     if value >= 3.0:
         return bands[0]
@@ -288,8 +295,8 @@ def ie_cell(ife_total: float, efe_total: float) -> str:
     >>> ie_cell(3.0, 2.0), ie_cell(2.99, 2.99), ie_cell(1.0, 4.0)
     ('IV', 'V', 'III')
     """
-    internal = ie_band(check_number("ife_total", ife_total, low=1.0, high=4.0), "internal")
-    external = ie_band(check_number("efe_total", efe_total, low=1.0, high=4.0), "external")
+    internal = ie_band(ife_total, "internal")
+    external = ie_band(efe_total, "external")
     return IE_CELLS[(internal, external)]
 
 

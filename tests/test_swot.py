@@ -109,7 +109,8 @@ def test_rating_conventions_differ_between_ife_and_efe():
 
 def test_weights_must_sum_to_one_within_the_tolerance(small):
     nearly = small.assign(weight=[0.5, 0.2, 0.3004, 0.6, 0.4])
-    assert swot.weighted_score(nearly, "internal") == pytest.approx(2.9004)
+    # Within the tolerance the total is the weighted mean: 2.9004 / 1.0004.
+    assert swot.weighted_score(nearly, "internal") == pytest.approx(2.9004 / 1.0004)
     loose = small.assign(weight=[0.5, 0.2, 0.2, 0.6, 0.4])
     with pytest.raises(ValueError, match=r"internal factors \(S\+W\) must sum to 1.*0\.9000"):
         swot.weighted_score(loose, "internal")
@@ -190,7 +191,8 @@ def test_float_round_off_does_not_move_a_total_down_a_band():
     # three threats weighted .30/.35/.35, all rated 2, total 2.0 but sum to 1.9999999999999998
     frame = items([("a", "T", 0.3, 2), ("b", "T", 0.35, 2), ("c", "T", 0.35, 2)])
     total = swot.weighted_score(frame, "external")
-    assert total < 2.0
+    assert total == pytest.approx(2.0)
+    assert swot.ie_band(1.9999999999999998, "external") == "medium"
     assert swot.ie_band(total, "external") == "medium"
     assert swot.ie_cell(total, total) == "V"
     assert swot.ie_band(1.9999, "external") == "low"
@@ -277,3 +279,17 @@ def test_swot_lists_sort_each_quadrant_by_weight(small):
     board = swot.swot_lists(small)
     assert board == {"S": ["brand", "patents"], "W": ["cash"], "O": ["digital shift"],
                      "T": ["imports"]}
+
+
+def test_totals_at_the_scale_ends_survive_float_round_off():
+    # Found by hypothesis: these EFE weights sum to 1, yet the all-1 total was 0.9999999999999999.
+    items = pd.DataFrame({
+        "factor": ["S0", "W1", "O0", "T1", "T2"], "kind": ["S", "W", "O", "T", "T"],
+        "weight": [0.5, 0.5, 0.044693, 0.519553, 0.435754], "rating": [3, 1, 1, 1, 1],
+    })
+    assert swot.weighted_score(items, "external") == pytest.approx(1.0)
+    assert swot.ie_cell(swot.weighted_score(items, "internal"),
+                        swot.weighted_score(items, "external")) == "VIII"
+    assert swot.ie_band(0.9999999999999999, "external") == "low"
+    with pytest.raises(ValueError, match=r"efe_total must be in \[1, 4\]"):
+        swot.ie_cell(2.0, 0.99)
