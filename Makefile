@@ -30,7 +30,7 @@ lab: $(VENV)/.installed
 ## make test: install the dev extra (and the browser the UI test needs) and run every test.
 test: $(STAMP) browser-deps hub-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=30
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
