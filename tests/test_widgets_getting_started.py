@@ -1,0 +1,63 @@
+"""The getting-started explorer, built and driven headless."""
+
+from __future__ import annotations
+
+import pytest
+
+from marketing_kit import datasets
+from marketing_kit import getting_started as gs
+from marketing_kit.widgets.getting_started import explorer
+
+
+@pytest.fixture(scope="module")
+def weekly():
+    return datasets.load("social_weekly")
+
+
+@pytest.fixture
+def app(weekly):
+    return explorer(weekly)
+
+
+def test_initial_state_is_the_whole_year_of_all_channels(app, weekly):
+    assert app.controls["weeks"].value == (1, 52)
+    assert app.selected["leads"] == weekly["leads"].sum()
+    assert len(app.series) == 52
+    assert bytes(app.image.value).startswith(b"\x89PNG")
+    assert "LinkedIn" in app.table_html.value
+    assert f"{weekly['leads'].sum():,}" in app.summary.value
+
+
+def test_controls_recompute_totals_series_and_picture(app, weekly):
+    before = app.image.value
+    app.controls["channel"].value = "LinkedIn"
+    app.controls["weeks"].value = (20, 40)
+    linkedin = weekly[(weekly["channel"] == "LinkedIn") & weekly["week"].between(20, 40)]
+    assert app.selected["leads"] == linkedin["leads"].sum()
+    cost = linkedin["spend"].sum() + 50 * linkedin["hours"].sum()
+    assert app.selected["cost"] == pytest.approx(cost)
+    assert app.image.value != before
+    assert "LinkedIn, weeks 20–40" in app.summary.value
+    app.controls["metric"].value = "customers"
+    year = weekly[weekly["channel"] == "LinkedIn"].set_index("week")["customers"]
+    assert app.series.name == "customers"
+    assert (app.series == year).all()
+    # the table always lists every channel for the range, whatever channel is picked
+    assert list(app.totals.index) == list(gs.channel_totals(weekly, (20, 40)).index)
+
+
+def test_a_range_without_leads_shows_a_message_not_a_traceback(weekly):
+    quiet = weekly.copy()
+    quiet.loc[(quiet["channel"] == "YouTube") & (quiet["week"] <= 2), "leads"] = 0
+    app = explorer(quiet)
+    app.controls["weeks"].value = (1, 2)
+    assert "no leads for ['YouTube']" in app.message.value
+    app.controls["weeks"].value = (1, 3)
+    assert app.message.value == ""
+
+
+def test_bad_settings_are_refused(weekly):
+    with pytest.raises(ValueError, match="hourly_rate"):
+        explorer(weekly, hourly_rate=-1)
+    with pytest.raises(ValueError, match="weeks"):
+        explorer(weekly, weeks=(10, 5))
