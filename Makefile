@@ -9,7 +9,7 @@ ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 # nbgrader runs the `alembic` executable by name, so the venv's bin must be on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test lint release data bench browser-deps hub-deps clean
+.PHONY: lab test lint release data bench browser-deps hub-deps clean korean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ release: $(VENV)/.installed
 	@for a in $(ASSIGNMENTS); do \
 		$(BIN)/nbgrader generate_assignment "$$a" --force --log-level=WARN || exit 1; \
 	done
+
+## make korean: regenerate the Korean twins (solutions/NN-topic-ko) from English + i18n/ko/*.yml.
+korean: $(VENV)/.installed
+	$(BIN)/python -m marketing_kit.i18n build
 
 ## make data: rebuild the synthetic datasets (byte-identical to the committed ones).
 data: $(VENV)/.installed

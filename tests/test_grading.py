@@ -28,6 +28,7 @@ from marketing_kit.course.nbgrader_api import (
     load_api,
 )
 from marketing_kit.course.submissions import fill_answers, regions, write_submission
+from marketing_kit.i18n.edition import english_name
 
 ASSIGNMENTS = assignments()
 MISTAKES_DIR = Path(__file__).parent / "mistakes"
@@ -43,9 +44,14 @@ def read(path: Path) -> nbformat.NotebookNode:
 
 
 def mistakes_spec(assignment: str) -> dict:
-    path = MISTAKES_DIR / f"{assignment}.yml"
+    """The assignment's typical-mistakes fixture; a Korean twin shares its English one."""
+    english = english_name(assignment)
+    path = MISTAKES_DIR / f"{english or assignment}.yml"
     assert path.is_file(), f"every assignment needs a typical-mistakes fixture at {path}"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if english and spec.get("notebook"):
+        spec["notebook"] = spec["notebook"].replace(english, assignment, 1)
+    return spec
 
 
 @pytest.fixture(scope="module", params=ASSIGNMENTS)
