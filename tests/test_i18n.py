@@ -101,7 +101,8 @@ def drift(english: nbformat.NotebookNode, twin: nbformat.NotebookNode) -> list[s
             problems.append(f"{where}: {en.cell_type} vs {ko.cell_type}")
         if _nbgrader(en) != _nbgrader(ko):
             problems.append(f"{where}: nbgrader metadata {_nbgrader(en)} vs {_nbgrader(ko)}")
-        if en.cell_type == "code" and edition.masked_code(en.source) != edition.masked_code(ko.source):
+        masked = edition.masked_code
+        if en.cell_type == "code" and masked(en.source) != masked(ko.source):
             problems.append(f"{where}: code differs beyond string literals")
     return problems
 

@@ -41,7 +41,8 @@ def set_language(code: str) -> None:
 def catalogue(code: str = "ko") -> dict[str, str]:
     """The label translations of ``code``: English label -> translated label."""
     if code not in LANGUAGES or code == "en":
-        raise ValueError(f"code must be a translated language, one of {LANGUAGES[1:]}; got {code!r}")
+        raise ValueError(f"code must be a translated language, one of {LANGUAGES[1:]}; "
+                         f"got {code!r}")
     path = Path(__file__).with_name(f"{code}.json")
     return json.loads(path.read_text(encoding="utf-8"))
 

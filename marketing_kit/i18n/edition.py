@@ -69,7 +69,8 @@ def _tokens(source: str) -> list[tokenize.TokenInfo]:
 
 def literal_tokens(source: str) -> list[str]:
     """The string-literal and comment tokens of a code cell, in order."""
-    return [tok.string for tok in _tokens(source) if tok.type in (tokenize.STRING, tokenize.COMMENT)]
+    kinds = (tokenize.STRING, tokenize.COMMENT)
+    return [tok.string for tok in _tokens(source) if tok.type in kinds]
 
 
 def _replace_tokens(source: str, replace) -> str:
@@ -133,9 +134,10 @@ def build(assignment: str, code: str = "ko", root: Path = REPO_ROOT) -> nbformat
         else:
             cell.source = entry[code].rstrip("\n")
     if problems:
+        where = catalogue_path(assignment, code, root)
         raise StaleTranslation(
-            f"{assignment}: the {code} catalogue {catalogue_path(assignment, code, root)} needs work "
-            f"(run `python -m marketing_kit.i18n skeleton {assignment}`):\n  " + "\n  ".join(problems))
+            f"{assignment}: the {code} catalogue {where} needs work (run `python -m "
+            f"marketing_kit.i18n skeleton {assignment}`):\n  " + "\n  ".join(problems))
     twin.metadata["marketing_kit"] = {"edition": code, "english": assignment}
     return twin
 
@@ -176,7 +178,8 @@ def skeleton(assignment: str, code: str = "ko", root: Path = REPO_ROOT) -> Path:
                 strings[token] = old["strings"].get(token, "")
             continue
         previous = old["cells"].get(cell.get("id"), {})
-        kept = previous.get(code, "") if previous.get("en", "").rstrip() == cell.source.rstrip() else ""
+        unchanged = previous.get("en", "").rstrip() == cell.source.rstrip()
+        kept = previous.get(code, "") if unchanged else ""
         cells[cell.get("id")] = {"en": cell.source + "\n", code: kept}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(_LiteralDumper.dump({"cells": cells, "strings": strings}), encoding="utf-8")
