@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from marketing_kit import attribution
+from marketing_kit import attribution, funnel
 from marketing_kit._validate import check_choice, check_count, check_dataframe, check_numeric_column
 
 STAGES = ("awareness", "consideration", "conversion")
@@ -119,3 +119,30 @@ def cut_effect(
         table["conversions"] = [total, impact["conversions"]]
     table.loc["change"] = table.loc["kept"] - table.loc["all channels"]
     return table
+
+
+def channel_scorecard(
+    channels: pd.DataFrame, journeys: pd.DataFrame, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Ratio and volume side by side: the metrics a channel cut should weigh together.
+
+    :func:`channel_metrics` plus ``lead_quality_low``/``lead_quality_high`` (Wilson interval of
+    qualified leads / leads, :func:`marketing_kit.funnel.wilson_interval`), ``conversions_lost``
+    (conversions the Markov chain loses when this channel alone is removed, from its removal
+    effect) and ``markov_credit`` (the normalised Markov attribution). A high ratio on a small
+    volume can still be the channel that matters least (Farris, Bendle, Pfeifer & Reibstein,
+    *Marketing Metrics*, 2nd ed., 2010, ch. 11: judge cost per lead together with volume).
+    """
+    frame = channel_metrics(channels)
+    bounds = [funnel.wilson_interval(int(q), int(n), confidence)
+              for q, n in zip(frame["qualified_leads"], frame["leads"], strict=True)]
+    frame["lead_quality_low"] = [low for low, _ in bounds]
+    frame["lead_quality_high"] = [high for _, high in bounds]
+    markov = attribution.markov_attribution(journeys)
+    total = float(attribution.parse_journeys(journeys)["conversions"].sum())
+    frame["conversions_lost"] = (markov["removal_effect"] * total).reindex(frame.index)
+    frame["markov_credit"] = markov["conversions"].reindex(frame.index)
+    missing = list(frame.index[frame["markov_credit"].isna()])
+    if missing:
+        raise ValueError(f"journeys never use the channel(s) {missing}; no removal effect")
+    return frame

@@ -21,8 +21,15 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binomtest
 
-from marketing_kit._validate import check_choice, check_dataframe, check_number, check_rate
+from marketing_kit._validate import (
+    check_choice,
+    check_count,
+    check_dataframe,
+    check_number,
+    check_rate,
+)
 
 #: Lewis's AIDA stages (1898), the classic marketing funnel.
 AIDA_STAGES: tuple[str, ...] = ("Attention", "Interest", "Desire", "Action")
@@ -197,3 +204,66 @@ def _stage_dates(records: pd.DataFrame, date_columns: Mapping[str, str]) -> pd.D
         except (TypeError, ValueError) as exc:
             raise ValueError(f"records[{column!r}] must hold dates (or be empty)") from exc
     return pd.DataFrame(dates, index=records.index)
+
+
+def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for a proportion ``successes / trials``.
+
+    Wilson (1927), *JASA* 22(158); recommended over the Wald interval for small counts by
+    Agresti & Coull (1998), *The American Statistician* 52(2). Computed with
+    ``scipy.stats.binomtest(...).proportion_ci(method="wilson")``.
+
+    >>> [round(v, 3) for v in wilson_interval(12, 65)]
+    [0.109, 0.296]
+    """
+    n = check_count("trials", trials)
+    if n == 0:
+        raise ValueError("trials must be positive (no proportion without trials)")
+    k = int(check_number("successes", successes, low=0, high=n, integer=True))
+    level = check_number("confidence", confidence, low=0, high=1, low_open=True, high_open=True)
+    ci = binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def step_intervals(stage_counts: Mapping[str, float] | pd.Series,
+                   confidence: float = 0.95) -> pd.DataFrame:
+    """Step conversion of every stage below the top with its Wilson interval.
+
+    Columns ``entered`` (count of the stage before), ``count``, ``step_conversion``,
+    ``ci_low`` and ``ci_high``. Call a stage the bottleneck only when its interval lies below
+    the others' (small counts make the lowest point estimate noisy). Counts must be whole.
+    """
+    table = funnel_table(stage_counts)
+    rows = {}
+    for previous, (stage, count) in zip(table["count"].iloc[:-1], table["count"].iloc[1:].items(),
+                                        strict=True):
+        if previous == 0:
+            raise ValueError(f"stage {stage!r} is entered from an empty stage: no interval")
+        low, high = wilson_interval(int(count), int(previous), confidence)
+        rows[stage] = {"entered": int(previous), "count": int(count),
+                       "step_conversion": count / previous, "ci_low": low, "ci_high": high}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("stage")
+
+
+def step_rates_by_cohort(records: pd.DataFrame, date_columns: Mapping[str, str],
+                         freq: str = "QS") -> pd.DataFrame:
+    """Step conversions per cohort of records, grouped by the date of the first stage.
+
+    A cohort view shows right-censoring: records created late had less time to reach the later
+    stages before the data were exported, so their later step rates are biased down (Kleinbaum &
+    Klein, *Survival Analysis*, 3rd ed., ch. 1). ``freq`` is a pandas period start alias
+    (``"QS"`` quarters, ``"MS"`` months). Returns one row per cohort and stage (below the top)
+    with ``entered``, ``count``, ``step_conversion``, ``ci_low`` and ``ci_high``.
+    """
+    dates = _stage_dates(records, date_columns)
+    first = list(date_columns)[0]
+    if dates[first].isna().any():
+        raise ValueError(f"every record needs a date for the first stage {first!r}")
+    if not isinstance(freq, str):
+        raise TypeError(f"freq must be a pandas frequency string such as 'QS', got {freq!r}")
+    cohorts = dates[first].dt.to_period(freq.removesuffix("S") or freq).dt.start_time
+    frames = []
+    for cohort, group in dates.groupby(cohorts):
+        counts = group.notna().sum().astype(int)
+        frames.append(step_intervals(counts).assign(cohort=cohort).reset_index())
+    return pd.concat(frames, ignore_index=True).set_index(["cohort", "stage"])

@@ -17,6 +17,7 @@ import math
 from typing import NamedTuple
 
 import pandas as pd
+from scipy.optimize import brentq
 from scipy.stats import norm
 
 from marketing_kit._validate import (
@@ -109,3 +110,84 @@ def ab_test(conversions_a: int, visitors_a: int, conversions_b: int, visitors_b:
     lift = difference / rate_a if rate_a > 0 else math.inf
     return ABTest(rate_a, rate_b, difference, lift, float(z), float(p_value),
                   float(difference - half), float(difference + half), level)
+
+
+def power_two_proportions(rate_a: float, relative_lift: float, visitors_a: int, visitors_b: int,
+                          alpha: float = 0.05) -> float:
+    """Power of the two-sided two-proportion z-test to detect B = A x (1 + ``relative_lift``).
+
+    Normal approximation with the unpooled standard error under the alternative,
+    :math:`\\text{power} = \\Phi(|\\delta|/\\text{SE} - z_{1-\\alpha/2}) +
+    \\Phi(-|\\delta|/\\text{SE} - z_{1-\\alpha/2})` with :math:`\\delta = p_B - p_A`
+    (Chow, Shao & Wang, *Sample Size Calculations in Clinical Research*, 2nd ed., sec. 4.2;
+    Kohavi, Tang & Xu, *Trustworthy Online Controlled Experiments*, 2020, ch. 17).
+    A subgroup test with low power says little either way: absence of evidence is not
+    evidence of absence (Altman & Bland 1995, *BMJ* 311:485).
+    """
+    p_a = check_number("rate_a", rate_a, low=0, high=1, low_open=True, high_open=True)
+    lift = check_number("relative_lift", relative_lift, low=-1, low_open=True)
+    p_b = p_a * (1 + lift)
+    if p_b >= 1:
+        raise ValueError(f"rate_a x (1 + relative_lift) must stay below 1, got {p_b:g}")
+    n_a, n_b = check_count("visitors_a", visitors_a), check_count("visitors_b", visitors_b)
+    if n_a == 0 or n_b == 0:
+        raise ValueError("visitors_a and visitors_b must be positive")
+    level = check_number("alpha", alpha, low=0, high=1, low_open=True, high_open=True)
+    se = math.sqrt(p_a * (1 - p_a) / n_a + p_b * (1 - p_b) / n_b)
+    crit = norm.ppf(1 - level / 2)
+    effect = abs(p_b - p_a) / se
+    return float(norm.cdf(effect - crit) + norm.cdf(-effect - crit))
+
+
+def minimum_detectable_lift(rate_a: float, visitors_a: int, visitors_b: int, alpha: float = 0.05,
+                            power: float = 0.8) -> float:
+    """Smallest relative lift of B over A that the test detects with the given ``power``.
+
+    Solves :func:`power_two_proportions` = ``power`` for a positive lift
+    (``scipy.optimize.brentq``).
+    Before trusting a null result in a segment, compare the lift you care about with this
+    minimum detectable effect (Kohavi, Tang & Xu 2020, ch. 17).
+    """
+    p_a = check_number("rate_a", rate_a, low=0, high=1, low_open=True, high_open=True)
+    target = check_number("power", power, low=0, high=1, low_open=True, high_open=True)
+    level = check_number("alpha", alpha, low=0, high=1, low_open=True, high_open=True)
+    if target <= level:
+        raise ValueError(f"power must exceed alpha ({level:g}), got {target:g}")
+    ceiling = (1 - 1e-9) / p_a - 1
+    gap = power_two_proportions(p_a, ceiling, visitors_a, visitors_b, level) - target
+    if gap < 0:
+        raise ValueError("even B converting 100 % would not reach that power with these visitors")
+    return float(brentq(lambda lift: power_two_proportions(p_a, lift, visitors_a, visitors_b,
+                                                           level) - target, 1e-9, ceiling))
+
+
+def segment_tests(sessions: pd.DataFrame, segment: str, page_a: str, page_b: str,
+                  confidence: float = 0.95, power: float = 0.8) -> pd.DataFrame:
+    """The A/B test of ``page_b`` against ``page_a`` within every value of ``segment``.
+
+    ``sessions`` needs ``landing_page``, ``sessions``, ``conversions`` and the ``segment``
+    column. One row per segment: ``sessions_a``, ``sessions_b``, ``rate_a``, ``rate_b``,
+    ``relative_lift``, its CI (``lift_ci_low``/``lift_ci_high`` = difference CI / rate A),
+    ``z``, ``p_value`` and ``mde_lift`` (:func:`minimum_detectable_lift`). Segment results are
+    exploratory: with k segments about k x 5 % come out "significant" by chance alone
+    (Kohavi, Tang & Xu 2020, chs. 3 and 17).
+    """
+    check_dataframe("sessions", sessions, ("landing_page", "sessions", "conversions", segment))
+    rows = {}
+    for name, group in sessions[sessions["landing_page"].isin([page_a, page_b])].groupby(segment):
+        totals = group.groupby("landing_page")[["sessions", "conversions"]].sum()
+        if not {page_a, page_b} <= set(totals.index):
+            raise ValueError(f"segment {name!r} lacks sessions on {page_a!r} or {page_b!r}")
+        a, b = totals.loc[page_a], totals.loc[page_b]
+        test = ab_test(int(a["conversions"]), int(a["sessions"]), int(b["conversions"]),
+                       int(b["sessions"]), confidence)
+        rows[name] = {"sessions_a": int(a["sessions"]), "sessions_b": int(b["sessions"]),
+                      "rate_a": test.rate_a, "rate_b": test.rate_b,
+                      "relative_lift": test.relative_lift,
+                      "lift_ci_low": test.ci_low / test.rate_a,
+                      "lift_ci_high": test.ci_high / test.rate_a, "z": test.z,
+                      "p_value": test.p_value,
+                      "mde_lift": minimum_detectable_lift(test.rate_a, int(a["sessions"]),
+                                                          int(b["sessions"]), 1 - confidence,
+                                                          power)}
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(segment)

@@ -462,3 +462,35 @@ def test_touch_level_errors():
         at.touches_to_journeys(touches)
     with pytest.raises(ValueError, match="separators"):
         at.touches_to_journeys(touches.assign(channel=["A > B", "B"], converted=1))
+
+
+def test_generator_truth_and_the_models_against_it():
+    """Review C2: against the generator's true effects, Markov ranks channels worse than last touch
+    and Shapley; Display (smallest true lift) gets about three times its true credit."""
+    from marketing_kit import datasets
+    from marketing_kit.synthetic import attribution as truth_model
+
+    journeys = datasets.load("attribution_journeys")
+    truth = truth_model.true_incremental_credit(journeys)
+    assert math.isclose(truth.sum(), journeys["conversions"].sum())
+    assert truth.idxmin() == "Display" and truth.idxmax() == "Paid Search"
+    comparison = at.compare_models(journeys)
+    rho = comparison.corrwith(truth.reindex(comparison.index), method="spearman")
+    assert rho["markov"] < min(rho["last_touch"], rho["shapley"], rho["linear"])
+    assert comparison.loc["Display", "markov"] > 3 * truth["Display"]
+
+
+def test_channel_scorecard_puts_ratio_and_volume_side_by_side():
+    from marketing_kit import channels, datasets
+
+    table = channels.channel_scorecard(datasets.load("attribution_channels"),
+                                       datasets.load("attribution_journeys"))
+    assert (table["lead_quality_low"] < table["lead_quality"]).all()
+    assert (table["lead_quality"] < table["lead_quality_high"]).all()
+    effects = at.removal_effects(datasets.load("attribution_journeys"))
+    assert np.allclose(table["conversions_lost"], effects.reindex(table.index) * 4818)
+    assert table["conversions_lost"].idxmin() == "Video"
+    assert table["cost_per_qualified_lead"].idxmax() == "Video"
+    with pytest.raises(ValueError, match="never use"):
+        one_channel = pd.DataFrame({"path": ["Email"], "conversions": [1], "nulls": [1]})
+        channels.channel_scorecard(datasets.load("attribution_channels"), one_channel)

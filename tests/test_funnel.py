@@ -225,3 +225,74 @@ def test_projection_past_an_empty_stage_needs_its_rate():
     with pytest.raises(ValueError, match=r"step conversion into \['won'\] is unknown"):
         fn.revenue_impact(counts, "MQL", 0.5, 100)
     assert fn.revenue_change(counts, {"MQL": 0.5, "won": 0.5}, 100) == pytest.approx(250.0)
+
+
+# --- uncertainty (issue 17): Wilson intervals, cohorts, power and MDE ---------------------------
+
+def test_wilson_interval_matches_the_closed_form():
+    k, n, z = 12, 65, norm.ppf(0.975)
+    p = k / n
+    centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+    half = z / (1 + z**2 / n) * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    low, high = fn.wilson_interval(k, n)
+    assert math.isclose(low, centre - half, rel_tol=1e-9)
+    assert math.isclose(high, centre + half, rel_tol=1e-9)
+    assert fn.wilson_interval(0, 10)[0] == 0.0 and fn.wilson_interval(10, 10)[1] == 1.0
+
+
+def test_step_intervals_cover_the_step_rates():
+    table = fn.step_intervals({"lead": 1000, "MQL": 300, "SQL": 60})
+    assert list(table.index) == ["MQL", "SQL"]
+    assert table.loc["SQL", "entered"] == 300
+    assert math.isclose(table.loc["SQL", "step_conversion"], 0.2)
+    assert (table["ci_low"] < table["step_conversion"]).all()
+    assert (table["step_conversion"] < table["ci_high"]).all()
+
+
+def test_cohorts_show_the_censoring_of_late_leads():
+    """The generator follows leads to 2026-03-31; Q4 leads had no time to close (review C6)."""
+    leads = datasets.load("crm_leads")
+    stages = {"lead": "lead_date", "MQL": "mql_date", "SQL": "sql_date",
+              "opportunity": "opportunity_date", "won": "won_date"}
+    won = fn.step_rates_by_cohort(leads, stages).xs("won", level="stage")
+    assert len(won) == 4 and won["entered"].sum() == 225
+    assert won["step_conversion"].iloc[-1] < won["step_conversion"].iloc[:-1].min()
+
+
+def test_power_matches_the_normal_formula_and_mde_inverts_it():
+    p_a, n = 0.05, 2_000
+    p_b = p_a * 1.3
+    se = math.sqrt(p_a * (1 - p_a) / n + p_b * (1 - p_b) / n)
+    crit = norm.ppf(0.975)
+    expected = norm.cdf((p_b - p_a) / se - crit) + norm.cdf(-(p_b - p_a) / se - crit)
+    assert math.isclose(wa.power_two_proportions(p_a, 0.3, n, n), expected, rel_tol=1e-12)
+    mde = wa.minimum_detectable_lift(p_a, n, n)
+    assert math.isclose(wa.power_two_proportions(p_a, mde, n, n), 0.8, rel_tol=1e-6)
+    assert wa.minimum_detectable_lift(p_a, 4 * n, 4 * n) < mde  # more traffic, smaller MDE
+
+
+def test_paid_search_subgroup_is_underpowered_for_the_true_lift():
+    """Review C5: the true lift is 15 % in every channel; paid search has ~25 % power for it."""
+    from marketing_kit.synthetic import crm
+
+    web = datasets.load("crm_web_sessions")
+    tests = wa.segment_tests(web[web["week_start"] >= "2025-06-30"], "channel", "/demo", "/demo-b")
+    paid = tests.loc["Paid search"]
+    power = wa.power_two_proportions(paid["rate_a"], crm.DEMO_B_LIFT - 1, paid["sessions_a"],
+                                     paid["sessions_b"])
+    assert 0.2 < power < 0.3 and paid["mde_lift"] > 0.3 and paid["p_value"] > 0.05
+    assert (tests["lift_ci_low"] < tests["relative_lift"]).all()
+
+
+@pytest.mark.parametrize("call, error", [
+    (lambda: fn.wilson_interval(3, 0), ValueError),
+    (lambda: fn.wilson_interval(5, 4), ValueError),
+    (lambda: fn.wilson_interval(1, 4, confidence=1.5), ValueError),
+    (lambda: wa.power_two_proportions(0.5, 1.5, 100, 100), ValueError),
+    (lambda: wa.power_two_proportions(0.05, 0.1, 0, 100), ValueError),
+    (lambda: wa.minimum_detectable_lift(0.05, 100, 100, power=0.01), ValueError),
+    (lambda: wa.segment_tests(pd.DataFrame({"x": [1]}), "channel", "/a", "/b"), ValueError),
+])
+def test_uncertainty_bad_input(call, error):
+    with pytest.raises(error):
+        call()

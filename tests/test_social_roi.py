@@ -132,3 +132,31 @@ def test_roi_table_rejects_bad_columns(seed_table):
     missing = seed_table.assign(hours=[400, math.nan, 150, 300])
     with pytest.raises(ValueError, match="finite"):
         sr.roi_table(missing, 17.5, 50, "downloads")
+
+
+def test_roi_interval_matches_the_exact_poisson_bounds():
+    from scipy.stats import chi2
+
+    low, high = sr.roi_interval(45, 175, 15_089.0)
+    assert math.isclose(low, (chi2.ppf(0.025, 90) / 2 * 175 - 15_089) / 15_089 * 100)
+    assert math.isclose(high, (chi2.ppf(0.975, 92) / 2 * 175 - 15_089) / 15_089 * 100)
+    assert sr.roi_interval(0, 10.0, 100.0)[0] == -100.0
+    with pytest.raises(ValueError):
+        sr.roi_interval(5, 10.0, 0.0)
+    with pytest.raises(ValueError):
+        sr.roi_interval(5, 10.0, 10.0, confidence=1.0)
+
+
+def test_weekly_roi_intervals_and_the_generator_truth():
+    """Review M35: Instagram and Twitter cannot be ranked; YouTube is worst in truth and data."""
+    from marketing_kit.synthetic import social_weekly
+
+    weekly = datasets.load("social_weekly")
+    table = sr.roi_intervals(sr.weekly_roi(weekly, ltv=175, hourly_rate=50), 175)
+    assert (table["roi_low"] < table["roi_pct"]).all()
+    assert (table["roi_pct"] < table["roi_high"]).all()
+    insta, twitter = table.loc["Instagram"], table.loc["Twitter"]
+    assert insta["roi_low"] < twitter["roi_high"] and twitter["roi_low"] < insta["roi_high"]
+    expected = social_weekly.expected_customers(weekly)
+    true_roi = (expected * 175 - table["cost"].drop("Total")) / table["cost"].drop("Total") * 100
+    assert true_roi.idxmin() == "YouTube" == table["roi_pct"].drop("Total").idxmin()

@@ -59,3 +59,14 @@ def build() -> dict[str, pd.DataFrame]:
             )
         )
     return {"social_weekly": pd.concat(frames, ignore_index=True)}
+
+
+def expected_customers(weekly: pd.DataFrame) -> pd.Series:
+    """The generator's truth: expected customers per channel given the realised weekly reach.
+
+    E[customers] = sum over weeks of reach x click-through x lead rate x close rate (the
+    :data:`CHANNELS` parameters); the observed counts scatter around it by binomial noise.
+    """
+    rates = {name: spec[1] * spec[2] * spec[3] for name, spec in CHANNELS.items()}
+    expected = weekly["reach"] * weekly["channel"].map(rates)
+    return expected.groupby(weekly["channel"]).sum().rename("expected_customers")
