@@ -21,8 +21,8 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # Reflection rubrics: a `### BEGIN MARK SCHEME` / `### END MARK SCHEME` block after the model answer
-# in each manually graded answer cell; the release strips it. nbgrader only expects mark schemes in
-# "task" cells, so its check is relaxed; `marketing-kit rubric` turns the blocks into a grader's page.
+# in each manually graded answer cell; the release strips it. nbgrader only expects mark schemes
+# in "task" cells, so its check is relaxed; `marketing-kit rubric` turns them into a grader's page.
 c.ClearMarkScheme.enforce_metadata = False
 
 # Keep the stored output of a runaway print bounded (characters per output).

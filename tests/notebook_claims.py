@@ -31,7 +31,8 @@ def notebook_path(assignment: str, edition: str = "solutions") -> Path:
     folder = REPO_ROOT / edition / assignment
     found = sorted(folder.glob("*.ipynb"))
     if len(found) != 1:
-        raise ValueError(f"assignment {assignment!r}: expected one notebook in {folder}, got {found}")
+        raise ValueError(
+            f"assignment {assignment!r}: expected one notebook in {folder}, got {found}")
     return found[0]
 
 
