@@ -3,11 +3,14 @@
 Run it in the course folder (the one holding ``nbgrader_config.py``) or pass ``--root``::
 
     marketing-kit release                         # regenerate notebooks/ for every assignment
-    marketing-kit collect 08-social-roi --zip submissions.zip --lms canvas
+    marketing-kit collect 08-social-roi --zip submissions.zip --lms canvas --roster grades.csv
     marketing-kit grade 08-social-roi             # parallel autograde + summary table
-    marketing-kit feedback 08-social-roi          # HTML feedback per student
-    marketing-kit export --out grades.csv         # grades as CSV
+    marketing-kit feedback 08-social-roi --lms-zip canvas   # HTML feedback + LMS upload zip
+    marketing-kit export 08-social-roi --lms canvas         # gradebook import file
     marketing-kit report 08-social-roi            # item analysis: CSV + PNG plots
+    marketing-kit rubric 08-social-roi            # graders' rubric page
+    marketing-kit simulate 08-social-roi -n 20    # synthetic class in artifacts/demo/
+    marketing-kit reset                           # back up, then delete the course data
 
 See ``docs/instructor.md``.
 """
@@ -22,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 DEFAULT_OUT = "artifacts"
+EXPORTS = "artifacts/exports"  # git-ignored: grades and feedback zips never land in the repo
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -60,9 +64,17 @@ def cmd_release(args: argparse.Namespace) -> int:
 
 def cmd_collect(args: argparse.Namespace) -> int:
     from marketing_kit.course.distribute import collect_exchange, collect_zip
+    from marketing_kit.course.lms import collect_download
 
     root = _root(args)
     assignment = _assignment(root, args.assignment)
+    if args.zip and not args.pattern:
+        report = collect_download(root, assignment, args.zip, lms=args.lms, roster=args.roster)
+        print(report.table())
+        collected = report.collected
+        print(f"collected {len(collected)} new or changed submission(s) of {assignment} into "
+              f"submitted/: {', '.join(collected) if collected else '(none)'}")
+        return 0 if collected or report.count("unchanged") else 1
     if args.zip:
         students = collect_zip(root, assignment, args.zip, lms=args.lms, pattern=args.pattern)
     else:
@@ -73,6 +85,7 @@ def cmd_collect(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from marketing_kit.course import handgrading
     from marketing_kit.course.grading import (
         grade_class,
         submitted_students,
@@ -85,7 +98,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     assignment = _assignment(root, args.assignment)
     students = _students(args.students) or submitted_students(root, assignment)
     if not students:
-        print(f"no submissions of {assignment} in {root / 'submitted'}", file=sys.stderr)
+        print(f"no submissions of {assignment} in {root / 'submitted'}: run "
+              "`marketing-kit collect` first", file=sys.stderr)
         return 1
     bar = ProgressBar(len(students), f"grading {assignment}")
 
@@ -94,16 +108,60 @@ def cmd_grade(args: argparse.Namespace) -> int:
         bar.step(f"{outcome.student} {text}")
 
     overrides = {"Execute.timeout": args.timeout} if args.timeout else {}
+    marks = handgrading.snapshot(root, assignment, students)
     start = time.perf_counter()
     outcomes = grade_class(root, assignment, students, workers=args.workers,
                            overrides=overrides, progress=note)
     summary = summarise(outcomes, time.perf_counter() - start)
+    changes = handgrading.reconcile(root, assignment, marks)
     print(summary_table(summary, outcomes))
+    print(hand_grading_report(root, assignment, changes))
     return 0
+
+
+def hand_grading_report(root: Path, assignment: str, changes: dict[str, list[str]]) -> str:
+    """The lines after ``grade``'s table: points split, hand-grading queue, kept/dropped marks."""
+    from marketing_kit.course import handgrading
+
+    manual = handgrading.manual_cells(root, assignment)
+    statuses = handgrading.class_status(root, assignment)
+    graded = [s for s in statuses.values() if s.status != handgrading.FAILED]
+    auto_max = max((s.auto_max for s in graded), default=0.0)
+    total = max((s.max_score for s in graded), default=auto_max + sum(manual.values()))
+    lines = [f"points       {auto_max:g} autograded + {total - auto_max:g} hand-graded "
+             f"= {total:g}"]
+    waiting = {s.student: s.pending for s in graded if s.status == handgrading.PENDING}
+    if waiting:
+        cells = sorted({c for v in waiting.values() for c in v})
+        lines.append(f"needs hand-grading: {len(waiting)} submission(s), cells "
+                     f"{', '.join(cells)}: open Formgrader -> Manual Grading; rubrics: "
+                     f"marketing-kit rubric {assignment}")
+        lines += [f"  {student}: {', '.join(v)}" for student, v in sorted(waiting.items())]
+    elif manual:
+        lines.append("hand-grading: every written answer is marked")
+    if changes.get("kept"):
+        lines.append(f"hand marks kept (answer unchanged): {', '.join(changes['kept'])}")
+    if changes.get("invalidated"):
+        lines.append("hand marks dropped (answer changed, mark it again): "
+                     + ", ".join(changes["invalidated"]))
+    return "\n".join(lines)
+
+
+def _pending_gate(root: Path, assignments: list[str], allow: bool) -> str:
+    """Refuse (SystemExit) while hand marks are pending, unless ``allow``; returns the notice."""
+    from marketing_kit.course import handgrading
+
+    messages = [handgrading.pending_message(a, handgrading.class_status(root, a))
+                for a in assignments]
+    text = "\n".join(m for m in messages if m)
+    if text and not allow:
+        raise SystemExit(f"error: {text}")
+    return text
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
     from marketing_kit.course.grading import generate_feedback
+    from marketing_kit.course.lms_export import feedback_zip
     from marketing_kit.course.progress import ProgressBar
 
     root = _root(args)
@@ -116,21 +174,69 @@ def cmd_feedback(args: argparse.Namespace) -> int:
         print(f"nothing autograded for {assignment}: run `marketing-kit grade` first",
               file=sys.stderr)
         return 1
+    notice = _pending_gate(root, [assignment], args.allow_pending)
+    if notice:
+        print(f"warning: going on although {notice}", file=sys.stderr)
     bar = ProgressBar(len(students), f"feedback {assignment}")
     done = generate_feedback(root, assignment, students,
                              progress=lambda s, ok, err: bar.step(f"{s} {'ok' if ok else err}"))
     made = sum(done.values())
+    if notice:
+        _mark_pending(root, assignment, [s for s, ok in done.items() if ok])
     print(f"feedback for {made}/{len(done)} student(s) in {root / 'feedback'}")
+    failed = sorted(set(students) - {s for s, ok in done.items() if ok})
+    if failed:
+        print(f"no feedback (grading failed or not graded): {', '.join(failed)}")
+    if args.lms_zip:
+        out = Path(args.out) if args.out else \
+            root / EXPORTS / f"{assignment}-feedback-{args.lms_zip}.zip"
+        path, left = feedback_zip(root, assignment, args.lms_zip, out)
+        print(f"wrote {path} for the {args.lms_zip} bulk feedback upload"
+              + (f"; left out (not collected from {args.lms_zip}, or no feedback): "
+                 f"{', '.join(left)}" if left else ""))
     return 0 if made else 1
+
+
+PENDING_BANNER = ('<div style="border:2px solid #b45309;padding:8px;margin:8px 0">'
+                  "Your written answers are not marked yet: their score below reads 0 for now "
+                  "and will be updated.</div>")
+
+
+def _mark_pending(root: Path, assignment: str, students: list[str]) -> None:
+    """Put a notice at the top of feedback made before the hand marks were in."""
+    for student in students:
+        for page in (root / "feedback" / student / assignment).glob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            if PENDING_BANNER not in text:
+                page.write_text(text.replace("<body>", "<body>" + PENDING_BANNER, 1),
+                                encoding="utf-8")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from marketing_kit.course.grading import export_csv
+    from marketing_kit.course.lms_export import export_lms
+    from marketing_kit.course.nbgrader_api import assignments as known
 
     root = _root(args)
     for name in args.assignments:
         _assignment(root, name)
-    out = Path(args.out) if args.out else root / DEFAULT_OUT / "grades.csv"
+    if args.lms:
+        chosen = args.assignments or [a for a in known(root)
+                                      if any((root / "submitted").glob(f"*/{a}"))]
+        if not chosen:
+            raise SystemExit("error: nothing collected yet; name the assignment(s) to export")
+        notice = _pending_gate(root, chosen, args.allow_pending)
+        out = Path(args.out) if args.out else root / EXPORTS / f"grades-{args.lms}.csv"
+        paths = export_lms(root, out, chosen, args.lms, allow_pending=True, points=args.points)
+        rows = max(0, len(paths[0].read_text(encoding="utf-8").splitlines()) - 1
+                   - (args.lms == "canvas"))
+        print(f"wrote {rows} student row(s) of {', '.join(chosen)} to {paths[0]}")
+        if len(paths) > 1:
+            print(f"status (graded / failed / missing / needs hand-grading) in {paths[1]}")
+        if notice:
+            print(f"warning: exported although {notice}", file=sys.stderr)
+        return 0
+    out = Path(args.out) if args.out else root / EXPORTS / "grades.csv"
     path = export_csv(root, out, args.assignments)
     rows = max(0, len(path.read_text(encoding="utf-8").splitlines()) - 1)
     print(f"wrote {rows} grade row(s) to {path}")
@@ -145,7 +251,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     root = _root(args)
     assignment = _assignment(root, args.assignment)
     out = Path(args.out) if args.out else root / DEFAULT_OUT / "report" / assignment
-    paths = write_report(root, assignment, out)
+    paths = write_report(root, assignment, out, exclude_blank=args.exclude_blank)
+    for warning in paths.pop("warnings"):
+        print(f"warning: {warning}", file=sys.stderr)
     table = pd.read_csv(paths["items"], keep_default_na=False)
     shown = table[["grade_id", "points", "difficulty", "full_marks_share", "discrimination",
                    "point_biserial", "flags"]]
@@ -156,6 +264,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from marketing_kit.course.safety import demo_course
     from marketing_kit.course.synthetic_class import build_class, read_assignment, write_class
 
     root = _root(args)
@@ -163,14 +272,51 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     mix = None
     if args.mix:
         mix = {k.strip(): float(v) for k, v in (p.split("=") for p in args.mix.split(","))}
-    release, source = read_assignment(root, assignment)
+    demo = demo_course(root, args.demo_dir)
+    release, source = read_assignment(demo, assignment)
     students = build_class(release, source, args.n, seed=args.seed, mix=mix)
-    write_class(root, assignment, students)
+    write_class(demo, assignment, students)
     kinds: dict[str, int] = {}
     for s in students:
         kinds[s.kind] = kinds.get(s.kind, 0) + 1
-    print(f"wrote {len(students)} synthetic submission(s) of {assignment} to submitted/: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    print(f"wrote {len(students)} synthetic submission(s) of {assignment} to the demo course "
+          f"{demo} (not your class): " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    if demo != root:
+        print(f"next: marketing-kit --root {demo} grade {assignment}")
+    return 0
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    from marketing_kit.course.safety import present, reset
+
+    root = _root(args)
+    items = present(root)
+    if not items:
+        print(f"nothing to reset in {root}")
+        return 0
+    print(f"this deletes {', '.join(items)} in {root}, hand marks included;\n"
+          f"a backup goes to {root / 'backups'} first")
+    if not args.yes:
+        try:
+            answer = input("type 'reset' to go on: ")
+        except EOFError:
+            answer = ""
+        if answer.strip() != "reset":
+            print("nothing deleted")
+            return 1
+    saved = reset(root)
+    print(f"deleted {', '.join(items)}; backup in {saved}")
+    return 0
+
+
+def cmd_rubric(args: argparse.Namespace) -> int:
+    from marketing_kit.course.rubric import write_rubric
+
+    root = _root(args)
+    assignment = _assignment(root, args.assignment)
+    out = Path(args.out) if args.out else root / EXPORTS / f"{assignment}-rubric.html"
+    path, count = write_rubric(root, assignment, out)
+    print(f"wrote the rubric of {count} hand-graded answer(s) to {path}")
     return 0
 
 
@@ -195,9 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--zip", help="LMS download: a .zip (or a folder) of per-student files")
     source.add_argument("--exchange", action="store_true", help="collect from the exchange")
     p.add_argument("--lms", default="canvas", choices=["canvas", "moodle"],
-                   help="file-name pattern preset for --zip (default: canvas)")
+                   help="which LMS made the download (default: canvas)")
+    p.add_argument("--roster", help="Canvas gradebook export, or the Moodle grading worksheet "
+                                    "of this assignment (names, e-mails, stable ids)")
     p.add_argument("--pattern", help="own regular expression with (?P<student_id>...) and "
-                                     "(?P<file_id>...) groups, matched against each file's path")
+                                     "(?P<file_id>...) groups, matched against each file's path "
+                                     "(nbgrader zip_collect; no reconciliation table)")
     p.add_argument("--exchange-root", help="exchange folder (default: from nbgrader_config)")
     p.set_defaults(func=cmd_collect)
 
@@ -210,27 +359,50 @@ def build_parser() -> argparse.ArgumentParser:
                    help="seconds per cell before nbgrader interrupts it (default: config)")
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("feedback", help="HTML feedback per student in feedback/")
+    p = sub.add_parser("feedback", help="HTML feedback per student in feedback/ (+ LMS zip)")
     p.add_argument("assignment")
     p.add_argument("--students", help="comma-separated student ids (default: all autograded)")
+    p.add_argument("--lms-zip", choices=["canvas", "moodle"],
+                   help="also zip the feedback for Canvas re-upload / Moodle feedback files")
+    p.add_argument("--out", help=f"zip path (default: {EXPORTS}/<assignment>-feedback-<lms>.zip)")
+    p.add_argument("--allow-pending", action="store_true",
+                   help="go on although written answers are not hand-graded yet")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("export", help="grades as CSV (nbgrader's CSV exporter)")
-    p.add_argument("assignments", nargs="*", help="limit to these assignments (default: all)")
-    p.add_argument("--out", help=f"CSV path (default: {DEFAULT_OUT}/grades.csv)")
+    p = sub.add_parser("export", help="grades as CSV: an LMS import file, or nbgrader's CSV")
+    p.add_argument("assignments", nargs="*",
+                   help="these assignments (default: with --lms, the ones collected; else all)")
+    p.add_argument("--lms", choices=["canvas", "moodle"],
+                   help="write the LMS's gradebook import file (one row per student)")
+    p.add_argument("--points", type=float, help="rescale scores to this many points")
+    p.add_argument("--allow-pending", action="store_true",
+                   help="export although written answers are not hand-graded yet")
+    p.add_argument("--out", help=f"CSV path (default: {EXPORTS}/grades[-<lms>].csv)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("report", help="item analysis per grade_id: CSV + PNG plots")
     p.add_argument("assignment")
     p.add_argument("--out", help=f"folder (default: {DEFAULT_OUT}/report/<assignment>)")
+    p.add_argument("--exclude-blank", action="store_true",
+                   help="leave out blank submissions (no answer cell changed)")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("simulate", help="write a seeded synthetic class into submitted/ (demo)")
+    p = sub.add_parser("simulate", help="a seeded synthetic class in a separate demo course")
     p.add_argument("assignment")
+    p.add_argument("--demo-dir", help="demo course folder (default: artifacts/demo)")
     p.add_argument("-n", type=int, default=30, help="number of students (default: 30)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--mix", help="weights, e.g. correct=0.4,partial=0.4,blank=0.1,broken=0.1")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("reset", help="back up, then delete submissions, grades and feedback")
+    p.add_argument("--yes", action="store_true", help="do not ask (the backup is still made)")
+    p.set_defaults(func=cmd_reset)
+
+    p = sub.add_parser("rubric", help="HTML page of the hand-graded answers' rubrics")
+    p.add_argument("assignment")
+    p.add_argument("--out", help=f"HTML path (default: {EXPORTS}/<assignment>-rubric.html)")
+    p.set_defaults(func=cmd_rubric)
     return parser
 
 

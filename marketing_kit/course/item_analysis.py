@@ -38,12 +38,15 @@ COLUMNS = ["grade_id", "cell_type", "points", "n", "mean_score", "difficulty",
            "full_marks_share", "zero_share", "discrimination", "point_biserial", "flags"]
 
 
-def score_matrix(root: str | Path, assignment: str) -> tuple[pd.DataFrame, pd.Series, list[str]]:
+def score_matrix(root: str | Path, assignment: str, exclude_blank: bool = False
+                 ) -> tuple[pd.DataFrame, pd.Series, list[str]]:
     """Points per student (rows) and graded cell (columns) of ``assignment`` from the gradebook.
 
     Returns ``(points, max_points, excluded)``. Autograded cells are always included; manually
     graded cells only once every submission has been graded by hand. Submissions whose
-    autograding failed (no autograded score at all) are left out and listed in ``excluded``.
+    autograding failed (no autograded score at all) are left out and listed in ``excluded``;
+    so are blank submissions (nbgrader's "No response." on every answer cell) when
+    ``exclude_blank`` is set.
     """
     from nbgrader.api import Gradebook
 
@@ -56,6 +59,11 @@ def score_matrix(root: str | Path, assignment: str) -> tuple[pd.DataFrame, pd.Se
             grades = [g for nb in submission.notebooks for g in nb.grades]
             code = [g for g in grades if g.cell.cell_type == "code"]
             if not code or all(g.auto_score is None for g in code):
+                excluded.append(submission.student.id)
+                continue
+            comments = [c for nb in submission.notebooks for c in nb.comments]
+            if exclude_blank and comments and all(c.auto_comment == "No response."
+                                                  for c in comments):
                 excluded.append(submission.student.id)
                 continue
             row = {}
@@ -202,8 +210,9 @@ def plot_items(table: pd.DataFrame, title: str = "") -> Figure:
     return fig
 
 
-def plot_scores(totals: pd.Series, maximum: float, title: str = "") -> Figure:
-    """Histogram of the students' total autograded scores."""
+def plot_scores(totals: pd.Series, maximum: float, title: str = "",
+                what: str = "autograded") -> Figure:
+    """Histogram of the students' total scores over the analysed cells (``what`` says which)."""
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.add_subplot()
     bins = np.linspace(0, maximum, min(int(maximum), 20) + 1) if maximum >= 1 else 10
@@ -211,7 +220,7 @@ def plot_scores(totals: pd.Series, maximum: float, title: str = "") -> Figure:
     ax.axvline(totals.mean(), color="#d62728", ls="--", label=f"mean {totals.mean():.1f}")
     ax.axvline(totals.median(), color="black", ls=":", label=f"median {totals.median():.1f}")
     ax.set_xlim(0, maximum)
-    ax.set_xlabel(f"total autograded score (out of {maximum:g})")
+    ax.set_xlabel(f"total score, {what} (out of {maximum:g})")
     ax.set_ylabel("students")
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_title(title or "Score distribution")
@@ -219,21 +228,47 @@ def plot_scores(totals: pd.Series, maximum: float, title: str = "") -> Figure:
     return fig
 
 
-def write_report(root: str | Path, assignment: str, out_dir: str | Path) -> dict[str, Path]:
-    """Item analysis of ``assignment`` as ``items.csv``, ``items.png`` and ``scores.png``."""
-    points, max_points, excluded = score_matrix(root, assignment)
+#: Below this many students the indices say little. Kelley's upper and lower groups hold
+#: round(0.27 n) students each: at n = 5 that is one student per group, so D is the difference
+#: between two students' shares (0, 1 or -1 for a one-point item). 30 is a rule of thumb (the
+#: instructor trial's suggestion), not a published cut-off.
+MIN_STUDENTS = 30
+
+
+def write_report(root: str | Path, assignment: str, out_dir: str | Path,
+                 exclude_blank: bool = False) -> dict[str, Path]:
+    """Item analysis of ``assignment`` as ``items.csv``, ``items.png`` and ``scores.png``.
+
+    Both plots and the CSV cover the same cells (hand-graded ones once all are marked). The
+    returned dict also carries ``warnings`` (a list of strings) under the key ``"warnings"``
+    when the class is small or submissions were left out.
+    """
+    points, max_points, excluded = score_matrix(root, assignment, exclude_blank)
     if len(points) < 2:
         raise ValueError(f"{assignment}: item analysis needs at least 2 graded submissions, "
-                         f"found {len(points)} (excluded as ungraded: {excluded})")
+                         f"found {len(points)} (excluded: {excluded})")
     table = item_analysis(points, max_points)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"items": out / "items.csv", "items_png": out / "items.png",
              "scores_png": out / "scores.png"}
     table.to_csv(paths["items"], index=False, float_format="%.4g")
-    code = [c for c in points.columns if points.attrs["cell_type"].get(c) == "code"]
-    title = f"{assignment}: {len(points)} graded submissions"
+    kinds = points.attrs["cell_type"]
+    manual = [c for c in points.columns if kinds.get(c) != "code"]
+    what = "autograded + hand-graded" if manual else "autograded only"
+    small = len(points) < MIN_STUDENTS
+    title = f"{assignment}: {len(points)} graded submissions" + (
+        f" (under {MIN_STUDENTS}: read the indices with care)" if small else "")
     plot_items(table, title).savefig(paths["items_png"], dpi=110)
-    plot_scores(points[code].sum(axis=1), float(max_points[code].sum()), title).savefig(
-        paths["scores_png"], dpi=110)
+    plot_scores(points.sum(axis=1), float(max_points[points.columns].sum()), title,
+                what).savefig(paths["scores_png"], dpi=110)
+    notes = []
+    if small:
+        notes.append(f"only {len(points)} graded submissions (fewer than {MIN_STUDENTS}): "
+                     "difficulty and discrimination move in big steps at this size and say "
+                     "little about the exercises")
+    if excluded:
+        notes.append(f"left out: {', '.join(excluded)} (failed" +
+                     (" or blank)" if exclude_blank else ")"))
+    paths["warnings"] = notes  # type: ignore[assignment]
     return paths

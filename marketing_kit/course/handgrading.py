@@ -1,0 +1,161 @@
+"""Hand-grading status: what is still to be marked, and hand marks that survive a regrade.
+
+nbgrader's autograder flags every grade that has a hand mark as "needs manual grade" again on
+each regrade (``SaveAutoGrades._add_score``), so a full regrade re-queues every reflection, and
+a rewritten reflection keeps its old mark. :func:`snapshot` (before grading) and
+:func:`reconcile` (after) fix both: a reflection whose text is unchanged keeps its mark and
+leaves the queue; a changed one loses its mark and goes back to the queue.
+
+:func:`class_status` gives each submission's status (``graded``, ``failed`` or
+``needs hand-grading``), its autograded points and its total, for ``grade``, ``feedback`` and
+``export``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from marketing_kit.course.nbgrader_api import db_url
+
+GRADED, FAILED, PENDING, MISSING = "graded", "failed", "needs hand-grading", "missing"
+
+
+def manual_cells(root: str | Path, assignment: str) -> dict[str, float]:
+    """grade_id -> points of the hand-graded answer cells (nbgrader solution + grade cells)."""
+    cells = {}
+    for path in sorted((Path(root) / "solutions" / assignment).glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("solution") and meta.get("grade"):
+                cells[meta["grade_id"]] = float(meta.get("points", 0))
+    return cells
+
+
+def _answers(root: Path, assignment: str, student: str, wanted: set[str]) -> dict[str, str]:
+    """grade_id -> sha256 of the answer text in the student's autograded notebooks."""
+    out = {}
+    for path in sorted((root / "autograded" / student / assignment).glob("*.ipynb")):
+        try:
+            notebook = nbformat.read(path, as_version=4)
+        except Exception:  # an unreadable old copy: treat every answer as changed
+            continue
+        for cell in notebook.cells:
+            key = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if key in wanted:
+                out[key] = hashlib.sha256(cell.source.strip().encode("utf-8")).hexdigest()
+    return out
+
+
+def snapshot(root: str | Path, assignment: str, students: list[str]) -> dict:
+    """Before a regrade: each hand mark with a fingerprint of the answer it was given for."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    root = Path(root).resolve()
+    wanted = set(manual_cells(root, assignment))
+    marks: dict[tuple[str, str], tuple[float, str | None]] = {}
+    if not wanted or not (root / "gradebook.db").is_file():
+        return marks
+    with Gradebook(db_url(root)) as gradebook:
+        for student in students:
+            try:
+                submission = gradebook.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            answers = _answers(root, assignment, student, wanted)
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if grade.name in wanted and grade.manual_score is not None:
+                        marks[(student, grade.name)] = (grade.manual_score,
+                                                        answers.get(grade.name))
+    return marks
+
+
+def reconcile(root: str | Path, assignment: str, marks: dict) -> dict[str, list[str]]:
+    """After a regrade: keep marks of unchanged answers, drop marks of changed ones.
+
+    Returns ``{"kept": [...], "invalidated": [...]}`` as ``student/grade_id`` strings.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    root = Path(root).resolve()
+    done: dict[str, list[str]] = {"kept": [], "invalidated": []}
+    if not marks:
+        return done
+    wanted = set(manual_cells(root, assignment))
+    with Gradebook(db_url(root)) as gradebook:
+        for (student, grade_id), (score, before) in sorted(marks.items()):
+            try:
+                submission = gradebook.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            now = _answers(root, assignment, student, wanted).get(grade_id)
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if grade.name != grade_id:
+                        continue
+                    if before is not None and now == before:
+                        grade.manual_score, grade.needs_manual_grade = score, False
+                        done["kept"].append(f"{student}/{grade_id}")
+                    else:
+                        grade.manual_score, grade.needs_manual_grade = None, True
+                        done["invalidated"].append(f"{student}/{grade_id}")
+        gradebook.db.commit()
+    return done
+
+
+@dataclass
+class Status:
+    """One submission's state in the gradebook."""
+
+    student: str
+    status: str
+    score: float  # every point earned so far (autograded + hand marks)
+    max_score: float
+    auto_score: float
+    auto_max: float
+    pending: list[str] = field(default_factory=list)  # grade_ids still to mark by hand
+
+
+def class_status(root: str | Path, assignment: str) -> dict[str, Status]:
+    """Status of every submission of ``assignment`` in the gradebook (student -> Status)."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    root = Path(root).resolve()
+    out: dict[str, Status] = {}
+    if not (root / "gradebook.db").is_file():
+        return out
+    with Gradebook(db_url(root)) as gradebook:
+        try:
+            row = gradebook.find_assignment(assignment)
+        except MissingEntry:
+            return out
+        for submission in row.submissions:
+            grades = [g for nb in submission.notebooks for g in nb.grades]
+            code = [g for g in grades if g.cell.cell_type == "code"]
+            pending = sorted(g.name for g in grades if g.needs_manual_grade)
+            failed = not grades or (bool(code) and all(g.auto_score is None for g in code))
+            status = FAILED if failed else PENDING if pending else GRADED
+            out[submission.student.id] = Status(
+                student=submission.student.id, status=status,
+                score=float(sum(g.score for g in grades)),
+                max_score=float(sum(g.max_score for g in grades)),
+                auto_score=float(sum(g.auto_score or 0 for g in code)),
+                auto_max=float(sum(g.max_score for g in code)),
+                pending=pending if not failed else [])
+    return out
+
+
+def pending_message(assignment: str, statuses: dict[str, Status]) -> str:
+    """The refusal shown by ``feedback`` and ``export`` while marks are pending ('' if none)."""
+    waiting = {s: st.pending for s, st in sorted(statuses.items()) if st.status == PENDING}
+    if not waiting:
+        return ""
+    cells = sorted({c for v in waiting.values() for c in v})
+    return (f"{assignment}: {len(waiting)} submission(s) still need hand-grading "
+            f"({', '.join(cells)}): {', '.join(waiting)}. Mark them in Formgrader -> Manual "
+            f"Grading (rubrics: marketing-kit rubric {assignment}), or pass --allow-pending "
+            "to go on with the hand-graded points missing")
