@@ -3,7 +3,7 @@
 A notebook chooses its language in its first code cell with ``set_language("en")``; its Korean
 twin, generated from it (:mod:`marketing_kit.i18n.edition`), says ``set_language("ko")`` (the
 only difference between the two is that string literal). Widgets and plotting helpers pass
-every label through :func:`t`, which returns the Korean label from ``ko.json`` when the language
+every label through :func:`t`, which returns the Korean label from ``ko/*.json`` when the language
 is Korean. Choosing Korean also makes matplotlib draw Hangul with NanumGothic, shipped by the
 PyPI package ``koreanize-matplotlib`` (fonts under the SIL Open Font License), so charts have no
 missing-glyph boxes on a machine that has only pip.
@@ -39,19 +39,27 @@ def set_language(code: str) -> None:
 
 @cache
 def catalogue(code: str = "ko") -> dict[str, str]:
-    """The label translations of ``code``: English label -> translated label."""
+    """The label translations of ``code``: English label -> translated label.
+
+    One JSON file per topic in ``marketing_kit/i18n/<code>/`` (``social_roi.json``, ...), merged.
+    """
     if code not in LANGUAGES or code == "en":
         raise ValueError(f"code must be a translated language, one of {LANGUAGES[1:]}; "
                          f"got {code!r}")
-    path = Path(__file__).with_name(f"{code}.json")
-    return json.loads(path.read_text(encoding="utf-8"))
+    labels: dict[str, str] = {}
+    for path in sorted((Path(__file__).parent / code).glob("*.json")):
+        for english, translated in json.loads(path.read_text(encoding="utf-8")).items():
+            if labels.get(english, translated) != translated:
+                raise ValueError(f"{path.name}: label {english!r} is translated twice, differently")
+            labels[english] = translated
+    return labels
 
 
 def t(label: str) -> str:
     """``label`` in the current language (English labels are their own key).
 
     A label with no translation is returned as it is, and ``tests/test_i18n.py`` fails for any
-    label a widget passes through here that ``ko.json`` lacks.
+    label a widget passes through here that ``ko/*.json`` lacks.
     """
     if not isinstance(label, str):
         raise TypeError(f"label must be a string; got {type(label).__name__}")
