@@ -5,8 +5,9 @@ Framing (seed ``003_acc37c7ae0022513.txt``): *customer value* comes from what a 
 their lifetime, and keeping customers is cheaper than winning new ones. Seed ``000`` values a
 conversion from LTV (LTV $200, 1 in 20 converting: $10 a conversion).
 
-The probabilistic models (BG/NBD, Gamma-Gamma) live in :mod:`marketing_kit.ltv_models` and are
-re-exported here, so ``from marketing_kit import ltv`` gives the whole topic.
+The probabilistic models (BG/NBD, Gamma-Gamma) live in :mod:`marketing_kit.ltv_models`, the
+noise and holdout checks in :mod:`marketing_kit.ltv_diagnostics`; both are re-exported here,
+so ``from marketing_kit import ltv`` gives the whole topic.
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ from marketing_kit._validate import (
     check_dataframe,
     check_number,
     check_numeric_column,
+)
+from marketing_kit.ltv_diagnostics import (  # noqa: F401  (re-exported public API)
+    HoldoutGap,
+    cohort_noise,
+    conditional_expectations,
+    funnel_limits,
+    group_rates,
+    holdout_gap,
 )
 from marketing_kit.ltv_models import (  # noqa: F401  (re-exported public API)
     BGNBDFit,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import betaln
 
 SEED = 20240101
 START, END = pd.Timestamp("2023-01-01"), pd.Timestamp("2024-12-31")
@@ -31,11 +32,12 @@ CHANNELS = {
 }
 
 
-def build() -> dict[str, pd.DataFrame]:
-    """Return ``{"ltv_subscriptions": frame}``; identical on every call."""
+def _simulate() -> tuple[pd.DataFrame, pd.Series]:
+    """The invoices and each account's true monthly churn probability (one seeded run)."""
     rng = np.random.default_rng(SEED)
     season = np.array([1.0, 1.05, 1.15, 1.1, 1.0, 0.95, 0.9, 0.7, 1.1, 1.15, 1.05, 0.75])
     rows = []
+    churns: dict[str, float] = {}
     account = 0
     plan_names, plan_info = list(PLANS), list(PLANS.values())
     channel_names, channel_info = list(CHANNELS), list(CHANNELS.values())
@@ -47,6 +49,7 @@ def build() -> dict[str, pd.DataFrame]:
             channel = rng.choice(len(channel_names), p=[share for share, _ in channel_info])
             a, b = channel_info[channel][1]
             churn = rng.beta(a, b)
+            churns[f"A{account:04d}"] = churn
             day = int(rng.integers(1, 29))
             first = START + pd.DateOffset(months=month) + pd.Timedelta(days=day - 1)
             price = plan_info[plan][0]
@@ -64,4 +67,51 @@ def build() -> dict[str, pd.DataFrame]:
                 if rng.random() < churn:
                     break
     frame = pd.DataFrame(rows, columns=["account_id", "invoice_date", "plan", "channel", "amount"])
-    return {"ltv_subscriptions": frame}
+    return frame, pd.Series(churns, name="churn").rename_axis("account_id")
+
+
+def build() -> dict[str, pd.DataFrame]:
+    """Return ``{"ltv_subscriptions": frame}``; identical on every call."""
+    return {"ltv_subscriptions": _simulate()[0]}
+
+
+def true_churn() -> pd.Series:
+    """The generator's truth: each account's monthly churn probability (Beta by channel)."""
+    return _simulate()[1]
+
+
+def true_cohort_retention(period: int, invoices: pd.DataFrame | None = None) -> pd.Series:
+    """Expected share of each monthly cohort still paying ``period`` months after sign-up.
+
+    The generator's truth before chance: churn depends only on the channel (Beta(a, b) per
+    channel); there is no seasonal, December or promotion effect. An account from a channel
+    with Beta(a, b) pays month 0 and survives each later month with probability 1 - p, so
+    E[(1 - p)^k] = B(a, b + k) / B(a, b) (the shifted-beta-geometric survivor function, Fader &
+    Hardie 2007, eq. 5). A cohort's value is the mean over its accounts, i.e. its channel mix.
+    ``invoices`` (the ``ltv_subscriptions`` frame, which records each account's channel) saves
+    re-running the simulation; by default the generator is run again.
+    """
+    if isinstance(period, bool) or not isinstance(period, (int, np.integer)):
+        raise TypeError(f"period must be a whole number (months), got {type(period).__name__}")
+    if period < 0:
+        raise ValueError(f"period must be >= 0 months, got {period}")
+    frame = _simulate()[0] if invoices is None else invoices
+    missing = {"account_id", "invoice_date", "channel"} - set(getattr(frame, "columns", ()))
+    if missing:
+        raise ValueError(f"invoices must have the columns of ltv_subscriptions; missing {missing}")
+    unknown = set(frame["channel"]) - set(CHANNELS)
+    if unknown:
+        raise ValueError(f"invoices['channel'] has values the generator does not know: {unknown}")
+    first = (frame.sort_values("invoice_date")
+             .groupby("account_id")[["invoice_date", "channel"]].first())
+    cohort = pd.to_datetime(first["invoice_date"]).dt.to_period("M")
+    survive = {name: float(np.exp(betaln(a, b + period) - betaln(a, b)))
+               for name, (_, (a, b)) in CHANNELS.items()}
+    values = first["channel"].map(survive)
+    return values.groupby(cohort).mean().rename("true_retention").rename_axis("cohort")
+
+
+def channel_churn() -> pd.Series:
+    """Mean monthly churn probability a / (a + b) of each channel's Beta(a, b)."""
+    return pd.Series({name: a / (a + b) for name, (_, (a, b)) in CHANNELS.items()},
+                     name="mean_churn")

@@ -233,3 +233,36 @@ def tracking_chart(tracking, calibration_periods: int, unit: str = "weeks") -> F
     axes.set_title("Calibration fit and holdout forecast")
     axes.legend(fontsize=8, loc="upper left")
     return figure
+
+
+def cohort_funnel_chart(noise, truth=None, period: int | None = None) -> Figure:
+    """Funnel plot: each cohort's retention against its size, with the pooled rate's limits.
+
+    ``noise`` is :func:`~marketing_kit.ltv.cohort_noise` output (Spiegelhalter 2005). Points
+    outside the funnel are labelled. ``truth`` (optional, by cohort) adds the generator's
+    expected retention of each cohort as open circles.
+    """
+    figure = Figure(figsize=(6.5, 3.6))
+    axes = figure.subplots()
+    pooled = float(noise["pooled"].iloc[0])
+    sizes = np.arange(max(5, int(noise["size"].min()) - 3), int(noise["size"].max()) + 6)
+    limits = ltv.funnel_limits(pooled, sizes)
+    axes.fill_between(sizes, limits["lower"], limits["upper"], step="mid", color="#90caf9",
+                      alpha=0.35,
+                      label="95 % range if every cohort had the pooled rate")
+    axes.axhline(pooled, color="#1565c0", linewidth=1, label=f"pooled {pooled:.2f}")
+    axes.scatter(noise["size"], noise["retention"], color="black", s=18, zorder=3,
+                 label="observed cohort")
+    if truth is not None:
+        true = truth.reindex(noise.index)
+        axes.scatter(noise["size"], true, facecolors="none", edgecolors="#c62828", s=30,
+                     zorder=3, label="generator's expected retention")
+    for cohort, row in noise[noise["outside"]].iterrows():
+        axes.annotate(str(cohort), (row["size"], row["retention"]), xytext=(5, -3),
+                      textcoords="offset points", fontsize=8)
+    month = f" in month {period}" if period is not None else ""
+    axes.set_xlabel("Cohort size (accounts)")
+    axes.set_ylabel(f"Share still paying{month}")
+    axes.set_title("Small cohorts scatter widely by chance alone")
+    axes.legend(fontsize=7, loc="lower right")
+    return figure
