@@ -223,3 +223,21 @@ def build() -> dict[str, pd.DataFrame]:
         "crm_leads": _leads(rng),
         "crm_web_sessions": _web_sessions(rng),
     }
+
+
+def true_lead_rates() -> pd.DataFrame:
+    """The generator's true step rates of the lead funnel, per channel and for all leads.
+
+    Rows are the channels of :data:`LEAD_CHANNELS` plus ``"All"`` (expected counts pooled over
+    channels: E[n_k] / E[n_(k-1)]); columns the stages ``MQL``, ``SQL``, ``opportunity``,
+    ``won`` (the step *into* each). These are uncensored: the export date
+    (:data:`LEADS_EXPORTED`) cuts off leads that were still on their way.
+    """
+    stages = ["MQL", "SQL", "opportunity", "won"]
+    rates = pd.DataFrame({name: spec[1:] for name, spec in LEAD_CHANNELS.items()},
+                         index=stages).T
+    leads = pd.Series({name: spec[0] for name, spec in LEAD_CHANNELS.items()})
+    expected = rates.cumprod(axis=1).mul(leads, axis=0).sum()
+    previous = pd.concat([pd.Series({"lead": leads.sum()}), expected.iloc[:-1]]).to_numpy()
+    rates.loc["All"] = expected.to_numpy() / previous
+    return rates
