@@ -52,3 +52,30 @@ c.Autograde.sanitize_preprocessors = [
     ClearStaleAutoGrades, ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCellFlags,
     GuardAgainstPatching, CheckCellMetadata,
 ]
+
+# --- Grading sandbox and feedback without hidden tests (issue 16; docs/grading-robustness.md) --
+# Every autograde (CLI, formgrader, exchange, `marketing-kit grade`) runs the student kernel in
+# bubblewrap: no view of the course, no network, memory/CPU/process caps, nothing left behind.
+# Kernel start-ups that time out are retried. Opt-out (unsafe): MARKETING_KIT_UNSAFE_NO_SANDBOX=1.
+from nbconvert.preprocessors import (  # noqa: E402
+    ClearMetadataPreprocessor,
+    CSSHTMLHeaderPreprocessor,
+)
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from marketing_kit.course.feedback import RedactHiddenTests  # noqa: E402
+from marketing_kit.course.sandbox_execute import SandboxedExecute  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [  # nbgrader 0.9.6's list, Execute sandboxed
+    SandboxedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades,
+    AssignLatePenalties, CheckCellMetadata,
+]
+c.SandboxKernelManager.memory_limit = 2 * 1024**3  # bytes per kernel process
+# Feedback shows each test cell's score and failure message, never its hidden tests.
+c.GenerateFeedback.preprocessors = [GetGrades, RedactHiddenTests, CSSHTMLHeaderPreprocessor]

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from marketing_kit._validate import check_number
 from marketing_kit.course.nbgrader_api import autograded_score, cell_scores, db_url, load_api
+from marketing_kit.course.sandbox import require as require_sandbox
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,7 @@ def grade_class(
     overrides = {**(overrides or {}), "CourseDirectory.db_url": db_url(root)}
     if not students:
         return []
+    require_sandbox(load_api(root, **overrides).config)  # one clear stop if bwrap is missing
     ensure_in_gradebook(root, assignment, students)
 
     raw: list[tuple[str, bool, float, str]] = []
