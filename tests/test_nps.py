@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
+from sklearn.linear_model import LinearRegression
 
 from marketing_kit import datasets
 from marketing_kit import nps as m
@@ -248,3 +249,54 @@ def test_missing_answers_are_rejected_not_dropped(survey):
 def test_bad_input_raises_a_clear_error(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+# --- minimum detectable difference and relative weights (issue 17) ------------------------------
+
+
+def test_minimum_detectable_difference_is_about_2_8_standard_errors():
+    assert math.isclose(m.minimum_detectable_difference(1.0), 1.959964 + 0.841621, rel_tol=1e-6)
+    assert math.isclose(m.minimum_detectable_difference(4.84), 13.56, abs_tol=0.01)
+    # at the MDE the two-sided test rejects with probability = power (normal approximation)
+    se = 3.0
+    mde = m.minimum_detectable_difference(se, power=0.9)
+    z = stats.norm.ppf(0.975)
+    assert math.isclose(stats.norm.sf(z - mde / se) + stats.norm.cdf(-z - mde / se), 0.9,
+                        abs_tol=1e-4)
+    for bad in ({"se": 0}, {"se": 1, "power": 1.0}, {"se": 1, "confidence": 0}):
+        with pytest.raises(ValueError):
+            m.minimum_detectable_difference(**bad)
+    with pytest.raises(TypeError):
+        m.minimum_detectable_difference("4.8")
+
+
+def test_relative_weights_add_up_to_r_squared_and_match_r2_when_orthogonal():
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame({"a": rng.normal(size=500), "b": rng.normal(size=500)})
+    frame["c"] = 0.7 * frame["a"] + 0.7 * rng.normal(size=500)  # correlated with a
+    frame["y"] = 1.0 * frame["a"] + 0.5 * frame["b"] + rng.normal(size=500)
+    weights = m.relative_weights(frame, ["a", "b", "c"], target="y")
+    fit = LinearRegression().fit(frame[["a", "b", "c"]], frame["y"])
+    assert math.isclose(weights.sum(), fit.score(frame[["a", "b", "c"]], frame["y"]), rel_tol=1e-9)
+    assert (weights >= 0).all() and weights.idxmax() == "a"
+    # with uncorrelated drivers each relative weight is the squared correlation (Johnson 2000)
+    raw = rng.normal(size=(200, 2))
+    orthogonal = pd.DataFrame(np.linalg.qr(raw - raw.mean(axis=0))[0], columns=["u", "v"])
+    orthogonal["y"] = 2 * orthogonal["u"] + orthogonal["v"] + 0.01 * rng.normal(size=200)
+    w = m.relative_weights(orthogonal, ["u", "v"], target="y")
+    r = orthogonal[["u", "v"]].corrwith(orthogonal["y"])
+    assert np.allclose(w.to_numpy(), (r**2).to_numpy(), atol=1e-3)
+    frame["a2"] = 2 * frame["a"]
+    with pytest.raises(ValueError, match="collinear"):
+        m.relative_weights(frame, ["a", "a2"], target="y")
+
+
+def test_driver_methods_recover_the_generators_order():
+    from marketing_kit.synthetic.nps import true_driver_weights
+
+    survey = datasets.load("nps_survey").dropna(subset=["likelihood"])
+    truth = true_driver_weights().sort_values(ascending=False)
+    attributes = list(truth.index)
+    weights = m.relative_weights(survey, attributes)
+    assert list(weights.sort_values(ascending=False).index) == list(truth.index)
+    assert list(m.driver_analysis(survey, attributes).index) == list(truth.index)

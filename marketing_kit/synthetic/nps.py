@@ -91,3 +91,18 @@ def build() -> dict[str, pd.DataFrame]:
         "comment": comment,
     })
     return {"nps_survey": frame}
+
+
+def true_driver_weights() -> pd.Series:
+    """The generator's truth: weight of each attribute's own component in likelihood to recommend.
+
+    Every rating also carries the shared experience level (the halo), so a driver analysis
+    should rank the attributes in this order and give ``design`` no weight of its own.
+    """
+    return pd.Series(WEIGHTS, name="true_weight").rename_axis("driver")
+
+
+def true_segment_effects() -> pd.Series:
+    """The generator's truth: each segment's shift of the latent experience level (Consumer 0)."""
+    return pd.Series({name: effect for name, (_, effect) in SEGMENTS.items()},
+                     name="true_effect").rename_axis("segment")
