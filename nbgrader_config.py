@@ -38,19 +38,27 @@ from nbgrader.preprocessors import (  # noqa: E402
     CheckCellMetadata,
     ClearOutput,
     DeduplicateIds,
+    OverwriteCells,
     OverwriteKernelspec,
 )
 
 from marketing_kit.course.guards import (  # noqa: E402
     ClearStaleAutoGrades,
     GuardAgainstPatching,
-    RestoreCellFlags,
+)
+from marketing_kit.course.repair import (  # noqa: E402
+    LenientNotebookExporter,
+    RepairSubmission,
 )
 
 c.GuardAgainstPatching.course_root = str(Path(__file__).resolve().parent)  # noqa: F821
+# Damaged metadata (issue 25): read any JSON notebook, and rebuild every cell's nbgrader
+# metadata from the gradebook FIRST, so the stock preprocessors after it have nothing to fix.
+c.Autograde.exporter_class = LenientNotebookExporter
+c.RepairSubmission.course_root = c.GuardAgainstPatching.course_root  # noqa: F821
 c.Autograde.sanitize_preprocessors = [
-    ClearStaleAutoGrades, ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreCellFlags,
-    GuardAgainstPatching, CheckCellMetadata,
+    RepairSubmission, ClearStaleAutoGrades, ClearOutput, DeduplicateIds, OverwriteKernelspec,
+    OverwriteCells, GuardAgainstPatching, CheckCellMetadata,
 ]
 
 # --- Grading sandbox and feedback without hidden tests (issue 16; docs/grading-robustness.md) --

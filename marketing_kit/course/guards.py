@@ -5,7 +5,8 @@ CLI, the formgrader, ``marketing-kit grade`` and the tests all use them (issue 1
 table and the limits are in ``docs/grading-robustness.md``):
 
 - :class:`ClearStaleAutoGrades`: a failed regrade never keeps an earlier submission's scores;
-- :class:`RestoreCellFlags`: tampered nbgrader metadata is restored from the gradebook;
+- tampered or damaged nbgrader metadata is restored from the gradebook by
+  :class:`marketing_kit.course.repair.RepairSubmission` (it runs first; issue 25);
 - :class:`GuardAgainstPatching`: a static tripwire (not a sandbox) for cells that rebind library,
   builtin or test code, or read the instructor's files while being graded.
 """
@@ -18,10 +19,7 @@ from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import (
-    NbGraderPreprocessor,
-    OverwriteCells,
-)
+from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 
@@ -48,44 +46,6 @@ class ClearStaleAutoGrades(NbGraderPreprocessor):
                     grade.auto_score = None
             gradebook.db.commit()
         return nb, resources
-
-
-class RestoreCellFlags(OverwriteCells):
-    """``OverwriteCells`` that also restores a cell's grade/solution/task flags from the gradebook.
-
-    nbgrader 0.9.6 restores source, points and locked state but trusts the submitted flags: a
-    test cell re-flagged as an answer fails the checksum check, and a duplicated or renamed
-    grade_id leaves metadata without an id that crashes ``add_missing_task_cells``; either way
-    the whole submission fails to autograde. Here flags are restored, and cells with an unknown
-    or no grade_id lose their nbgrader metadata (they run as ordinary cells).
-    """
-
-    def preprocess_cell(self, cell, resources, cell_index):
-        meta = cell.metadata.get("nbgrader", {})
-        key = meta.get("grade_id")
-        if key is None:  # e.g. emptied by DeduplicateIds: add_missing_task_cells needs an id
-            cell.metadata.pop("nbgrader", None)
-        else:
-            args = (key, self.notebook_id, self.assignment_id)
-            try:
-                self.gradebook.find_source_cell(*args)
-            except MissingEntry:  # a renamed or forged cell: an ordinary cell from now on
-                self.log.warning("Cell '%s' is not in the gradebook: metadata removed", key)
-                del cell.metadata["nbgrader"]
-                return cell, resources
-            for flag, find in (
-                ("grade", self.gradebook.find_grade_cell),
-                ("solution", self.gradebook.find_solution_cell),
-                ("task", self.gradebook.find_task_cell),
-            ):
-                try:
-                    find(*args)
-                    meta[flag] = True
-                except MissingEntry:
-                    meta[flag] = False
-            if meta["grade"]:
-                meta.setdefault("points", 0)  # the real points are restored by OverwriteCells
-        return super().preprocess_cell(cell, resources, cell_index)
 
 
 #: Builtins a test uses to check an answer: rebinding them at top level is always flagged.
