@@ -114,6 +114,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
                            overrides=overrides, progress=note)
     summary = summarise(outcomes, time.perf_counter() - start)
     changes = handgrading.reconcile(root, assignment, marks)
+    changes["blank"] = handgrading.zero_blank_answers(root, assignment, students)
     print(summary_table(summary, outcomes))
     print(hand_grading_report(root, assignment, changes))
     return 0
@@ -139,6 +140,8 @@ def hand_grading_report(root: Path, assignment: str, changes: dict[str, list[str
         lines += [f"  {student}: {', '.join(v)}" for student, v in sorted(waiting.items())]
     elif manual:
         lines.append("hand-grading: every written answer is marked")
+    if changes.get("blank"):
+        lines.append(f"written answers left blank, scored 0: {', '.join(changes['blank'])}")
     if changes.get("kept"):
         lines.append(f"hand marks kept (answer unchanged): {', '.join(changes['kept'])}")
     if changes.get("invalidated"):

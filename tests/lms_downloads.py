@@ -53,16 +53,20 @@ CANVAS_CLASS = [
 ]
 
 
-def canvas_download(path: Path, assignment: str, texts: dict[str, str]) -> Path:
-    """A Canvas "Download Submissions" zip with every case of the trial."""
+def canvas_download(path: Path, assignment: str, texts: dict[str, str],
+                    only: set[str] | None = None) -> Path:
+    """A Canvas "Download Submissions" zip with every case of the trial (or ``only`` these)."""
     with zipfile.ZipFile(path, "w") as z:
         for i, (uid, name, _, kind, pattern, late) in enumerate(CANVAS_CLASS):
+            if only is not None and uid not in only:
+                continue
             file = pattern.format(a=assignment)
             info = zipfile.ZipInfo(f"{name}_{'late_' if late else ''}{uid}_{50001 + i}_{file}",
                                    date_time=(2026, 11, 30, 10 + i, 0, 0))
             z.writestr(info, texts[kind])
-        z.writestr("leejihoon_10002_50099_notes.pdf", b"%PDF-1.4 not a notebook")
-        _legacy_entry(z, f"박서연_10008_50008_{assignment}.ipynb", texts["correct"])
+        if only is None:
+            z.writestr("leejihoon_10002_50099_notes.pdf", b"%PDF-1.4 not a notebook")
+            _legacy_entry(z, f"박서연_10008_50008_{assignment}.ipynb", texts["correct"])
     return path
 
 
@@ -88,10 +92,13 @@ MOODLE_CLASS = [
 ]
 
 
-def moodle_download(path: Path, assignment: str, texts: dict[str, str]) -> Path:
-    """A Moodle "Download all submissions" zip (one folder per student)."""
+def moodle_download(path: Path, assignment: str, texts: dict[str, str],
+                    only: set[str] | None = None) -> Path:
+    """A Moodle "Download all submissions" zip (one folder per student, or ``only`` these)."""
     with zipfile.ZipFile(path, "w") as z:
         for pid, name, _, kind, pattern in MOODLE_CLASS:
+            if only is not None and pid not in only:
+                continue
             folder = f"{name}_{pid}_assignsubmission_file_"
             z.writestr(f"{folder}/{pattern.format(a=assignment)}", texts[kind])
         z.writestr("Kim Minji_201001_assignsubmission_file_/report.pdf", b"%PDF-1.4")

@@ -40,12 +40,29 @@ def texts():
     return notebooks(release, source)
 
 
+@pytest.fixture(scope="module")
+def empty_gradebook(tmp_path_factory):
+    """An empty gradebook made once (nbgrader runs alembic for each new one: seconds)."""
+    from nbgrader.api import Gradebook
+
+    folder = tmp_path_factory.mktemp("gradebook")
+    with Gradebook(db_url(folder)):
+        pass
+    return folder / "gradebook.db"
+
+
+@pytest.fixture
+def course(tmp_path, empty_gradebook):
+    root = copy_course(tmp_path / "course")
+    shutil.copy2(empty_gradebook, root / "gradebook.db")
+    return root
+
+
 def rows_by_file(report) -> dict[str, object]:
     return {r.file: r for r in report.rows}
 
 
-def test_canvas_download_every_case(tmp_path, texts, capsys):
-    course = copy_course(tmp_path / "course")
+def test_canvas_download_every_case(course, tmp_path, texts, capsys):
     archive = canvas_download(tmp_path / "canvas.zip", ASSIGNMENT, texts)
     roster = canvas_roster(tmp_path / "gradebook-export.csv", ASSIGNMENT)
     code = main(["--root", str(course), "collect", ASSIGNMENT, "--zip", str(archive),
@@ -107,8 +124,7 @@ def test_canvas_download_every_case(tmp_path, texts, capsys):
     assert "changed 1, unchanged 6" in out
 
 
-def test_canvas_download_twice_says_nothing_new(tmp_path, texts, capsys):
-    course = copy_course(tmp_path / "course")
+def test_canvas_download_twice_says_nothing_new(course, tmp_path, texts, capsys):
     archive = canvas_download(tmp_path / "canvas.zip", ASSIGNMENT, texts)
     first = collect_download(course, ASSIGNMENT, archive)
     again = collect_download(course, ASSIGNMENT, archive)
@@ -116,8 +132,7 @@ def test_canvas_download_twice_says_nothing_new(tmp_path, texts, capsys):
     assert again.count("unchanged") == 7
 
 
-def test_moodle_download_keyed_on_email_through_the_worksheet(tmp_path, texts):
-    course = copy_course(tmp_path / "course")
+def test_moodle_download_keyed_on_email_through_the_worksheet(course, tmp_path, texts):
     archive = moodle_download(tmp_path / "moodle.zip", ASSIGNMENT, texts)
     sheet = moodle_worksheet(tmp_path / "worksheet.csv")
     report = collect_download(course, ASSIGNMENT, archive, lms="moodle", roster=sheet)
@@ -138,8 +153,7 @@ def test_moodle_download_keyed_on_email_through_the_worksheet(tmp_path, texts):
         "Kim Minji_201001_assignsubmission_file_"
 
 
-def test_moodle_without_worksheet_warns_about_participant_numbers(tmp_path, texts):
-    course = copy_course(tmp_path / "course")
+def test_moodle_without_worksheet_warns_about_participant_numbers(course, tmp_path, texts):
     archive = moodle_download(tmp_path / "moodle.zip", ASSIGNMENT, texts)
     report = collect_download(course, ASSIGNMENT, archive, lms="moodle")
     assert sorted(report.collected) == ["201001", "201002", "201005"]
@@ -154,8 +168,7 @@ def test_non_utf8_zip_names_decode_readably(tmp_path, texts):
     assert f"박서연_10008_50008_{NOTEBOOK}" in names
 
 
-def test_a_folder_download_works_like_a_zip(tmp_path, texts):
-    course = copy_course(tmp_path / "course")
+def test_a_folder_download_works_like_a_zip(course, tmp_path, texts):
     archive = canvas_download(tmp_path / "canvas.zip", ASSIGNMENT, texts)
     folder = tmp_path / "unzipped"
     shutil.unpack_archive(archive, folder)
@@ -168,16 +181,14 @@ def test_a_folder_download_works_like_a_zip(tmp_path, texts):
     ({"archive": "nope.zip"}, ValueError, "does not exist"),
     ({"roster": "nope.csv"}, ValueError, "roster nope.csv does not exist"),
 ])
-def test_bad_arguments_are_clear_errors(tmp_path, texts, kwargs, error, match):
-    course = copy_course(tmp_path / "course")
+def test_bad_arguments_are_clear_errors(course, tmp_path, texts, kwargs, error, match):
     archive = canvas_download(tmp_path / "canvas.zip", ASSIGNMENT, texts)
     args = {"archive": archive, **kwargs}
     with pytest.raises(error, match=match):
         collect_download(course, ASSIGNMENT, **args)
 
 
-def test_a_roster_of_the_wrong_lms_is_refused(tmp_path, texts):
-    course = copy_course(tmp_path / "course")
+def test_a_roster_of_the_wrong_lms_is_refused(course, tmp_path, texts):
     archive = canvas_download(tmp_path / "canvas.zip", ASSIGNMENT, texts)
     sheet = moodle_worksheet(tmp_path / "worksheet.csv")
     with pytest.raises(ValueError, match="not a Canvas gradebook export"):

@@ -107,6 +107,44 @@ def reconcile(root: str | Path, assignment: str, marks: dict) -> dict[str, list[
     return done
 
 
+def zero_blank_answers(root: str | Path, assignment: str, students: list[str]) -> list[str]:
+    """Score 0, without a hand mark, every written answer left exactly as the release stub.
+
+    nbgrader does this itself through the cell checksum, but with a ``MARK SCHEME`` block the
+    checksum it saves in the gradebook is taken before the block is cleared
+    (``GenerateAssignment.preprocessors`` runs ``SaveCells`` before ``ClearMarkScheme``), so an
+    untouched stub never matches and waits for a hand mark. Returns ``student/grade_id``s.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    root = Path(root).resolve()
+    wanted = set(manual_cells(root, assignment))
+    stubs: dict[str, str] = {}
+    for path in (root / "notebooks" / assignment).glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            key = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+            if key in wanted:
+                stubs[key] = hashlib.sha256(cell.source.strip().encode("utf-8")).hexdigest()
+    done = []
+    if not stubs:
+        return done
+    with Gradebook(db_url(root)) as gradebook:
+        for student in students:
+            answers = _answers(root, assignment, student, wanted)
+            try:
+                submission = gradebook.find_submission(assignment, student)
+            except MissingEntry:
+                continue
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if (grade.name in stubs and grade.manual_score is None
+                            and answers.get(grade.name) == stubs[grade.name]):
+                        grade.auto_score, grade.needs_manual_grade = 0.0, False
+                        done.append(f"{student}/{grade.name}")
+        gradebook.db.commit()
+    return done
+
+
 @dataclass
 class Status:
     """One submission's state in the gradebook."""
