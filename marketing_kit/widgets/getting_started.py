@@ -85,8 +85,10 @@ def explorer_chart(
     series: pd.Series, totals: pd.DataFrame, metric: str, channel: str, weeks: tuple[int, int]
 ) -> Figure:
     """Left: ``metric`` per week, ``weeks`` shaded; right: its total per channel in ``weeks``."""
-    figure = Figure(figsize=(10, 3.3), layout="constrained")
+    # Fixed margins: a constrained layout would cost a second layout pass on every redraw.
+    figure = Figure(figsize=(10, 3.3))
     line, bars = figure.subplots(1, 2, width_ratios=[1.6, 1])
+    figure.subplots_adjust(left=0.08, right=0.99, bottom=0.15, top=0.9, wspace=0.18)
     inside = series.loc[weeks[0]:weeks[1]]
     line.plot(series.index, series.to_numpy(), color=MUTED, linewidth=1.2, label="whole year")
     line.plot(inside.index, inside.to_numpy(), color=HIGHLIGHT, linewidth=2,
