@@ -239,6 +239,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         if notice:
             print(f"warning: exported although {notice}", file=sys.stderr)
         return 0
+    notice = _pending_gate(root, args.assignments or known(root), args.allow_pending)
+    if notice:
+        print(f"warning: exported although {notice}", file=sys.stderr)
     out = Path(args.out) if args.out else root / EXPORTS / "grades.csv"
     path = export_csv(root, out, args.assignments)
     rows = max(0, len(path.read_text(encoding="utf-8").splitlines()) - 1)

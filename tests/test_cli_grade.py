@@ -106,18 +106,22 @@ def test_grades_match_the_kinds_of_submission(graded, grade_run):
 
 def test_feedback_writes_html_per_graded_student(graded, grade_run, capsys):
     course = graded["course"]
-    assert main(["--root", str(course), "feedback", ASSIGNMENT]) == 0
+    with pytest.raises(SystemExit, match="still need hand-grading"):
+        main(["--root", str(course), "feedback", ASSIGNMENT])  # the reflections are unmarked
+    assert main(["--root", str(course), "feedback", ASSIGNMENT, "--allow-pending"]) == 0
     assert "feedback for 6/6 student(s)" in capsys.readouterr().out
     for student in by_kind(graded, "correct"):
         html = (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(
             encoding="utf-8")
         assert student in html or ASSIGNMENT in html
         assert "Score:" in html or "score" in html.lower()
+        assert "Your written answers are not marked yet" in html
 
 
 def test_export_writes_the_gradebook_as_csv(graded, grade_run, tmp_path, capsys):
     out = tmp_path / "grades.csv"
-    assert main(["--root", str(graded["course"]), "export", ASSIGNMENT, "--out", str(out)]) == 0
+    assert main(["--root", str(graded["course"]), "export", ASSIGNMENT, "--out", str(out),
+                 "--allow-pending"]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert {r["student_id"] for r in rows} == set(graded["students"])
     assert {r["assignment"] for r in rows} == {ASSIGNMENT}

@@ -109,10 +109,28 @@ def test_partial_students_use_the_typical_mistakes(notebooks):
     assert all(answers(s.files[name])[target] == mistake for s in hit)
 
 
-def test_simulate_subcommand_writes_the_class(tmp_path, capsys):
+def test_simulate_writes_only_into_a_demo_course(tmp_path, capsys):
     course = copy_course(tmp_path / "course")
     assert main(["--root", str(course), "simulate", ASSIGNMENT, "-n", "5", "--seed", "3",
                  "--mix", "correct=1,blank=1"]) == 0
-    assert "wrote 5 synthetic submission(s)" in capsys.readouterr().out
-    folders = sorted((course / "submitted").glob(f"*/{ASSIGNMENT}"))
+    out = capsys.readouterr().out
+    demo = course / "artifacts" / "demo"
+    assert f"wrote 5 synthetic submission(s) of {ASSIGNMENT} to the demo course {demo}" in out
+    assert f"marketing-kit --root {demo} grade {ASSIGNMENT}" in out
+    assert not (course / "submitted").exists()  # the real course is untouched
+    folders = sorted((demo / "submitted").glob(f"*/{ASSIGNMENT}"))
     assert len(folders) == 5 and all(any(f.glob("*.ipynb")) for f in folders)
+    assert (demo / "nbgrader_config.py").is_file() and (demo / ".marketing-kit-demo").is_file()
+    # run again inside the demo course: it stays there, no demo inside the demo
+    assert main(["--root", str(demo), "simulate", ASSIGNMENT, "-n", "2", "--seed", "4"]) == 0
+    assert not (demo / "artifacts").exists()
+
+
+def test_simulate_refuses_a_demo_folder_that_holds_other_files(tmp_path):
+    course = copy_course(tmp_path / "course")
+    other = tmp_path / "not-a-demo"
+    other.mkdir()
+    (other / "thesis.docx").write_text("mine", encoding="utf-8")
+    code = main(["--root", str(course), "simulate", ASSIGNMENT, "-n", "2",
+                 "--demo-dir", str(other)])
+    assert code == 2 and (other / "thesis.docx").read_text(encoding="utf-8") == "mine"

@@ -4,9 +4,10 @@ Three routes (see ``docs/instructor.md``):
 
 - **release** regenerates ``notebooks/`` from ``solutions/`` (``nbgrader generate_assignment``),
   and optionally copies the release into an nbgrader exchange (``release_assignment``);
-- **LMS download**: a zip of files named per student (Canvas, Moodle) goes through nbgrader's
-  ``zip_collect`` with a file-name pattern (:data:`LMS_PATTERNS`, or your own regular
-  expression with ``(?P<student_id>...)`` and ``(?P<file_id>...)`` groups) into ``submitted/``;
+- **LMS download**: a zip of files named per student (Canvas, Moodle) is collected by
+  :func:`marketing_kit.course.lms.collect_download` (stable ids, roster, reconciliation table);
+  your own naming scheme goes through nbgrader's ``zip_collect`` with a regular expression with
+  ``(?P<student_id>...)`` and ``(?P<file_id>...)`` groups (:func:`collect_zip`);
 - **exchange**: on a shared server or JupyterHub, students fetch and submit through the
   exchange and ``collect`` copies the submissions into ``submitted/``.
 """
@@ -26,7 +27,8 @@ from marketing_kit.course.nbgrader_api import assignments, db_url, load_api
 LMS_PATTERNS = {
     # Canvas "Download Submissions": doejane_12345_67890_08-social-roi.ipynb, late ones carry
     # "late_" (doejane_late_12345_67890_...), and a resubmitted file gets "-1", "-2" appended.
-    "canvas": (r".*/(?P<student_id>[^/_]+)_(?:late_|LATE_)?\d+_\d+_"
+    # The student id is the Canvas user id (12345): names collide, the id does not.
+    "canvas": (r".*/[^/_]+_(?:late_|LATE_)?(?P<student_id>\d+)_\d+_"
                r"(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$"),
     # Moodle "Download all submissions": one folder per student, named
     # "Jane Doe_123456_assignsubmission_file_", holding the original file (older Moodle versions
