@@ -9,7 +9,7 @@ ASSIGNMENTS := $(notdir $(wildcard solutions/*))
 # nbgrader runs the `alembic` executable by name, so the venv's bin must be on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab test lint release data bench browser-deps hub-deps clean korean
+.PHONY: lab test lint release data bench browser-deps hub-deps sandbox-deps clean korean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ lab: $(VENV)/.installed
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
 
 ## make test: install the dev extra (and the browser the UI test needs) and run every test.
-test: $(STAMP) browser-deps hub-deps
+test: $(STAMP) browser-deps hub-deps sandbox-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=30
 
@@ -61,6 +61,14 @@ browser-deps:
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null || \
 		echo "WARNING: could not install chromium; the browser test will skip"; }
 
+## bubblewrap: every autograde runs the student kernel in it (docs/grading-robustness.md).
+sandbox-deps:
+	@command -v bwrap >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq bubblewrap >/dev/null || \
+		echo "WARNING: could not install bubblewrap; grading (and its tests) will stop or skip"; }
+
 ## configurable-http-proxy for the JupyterHub smoke test (tests/test_hub.py), from npm into .venv/node.
 hub-deps:
 	@command -v configurable-http-proxy >/dev/null 2>&1 || \
@@ -69,5 +77,17 @@ hub-deps:
 		npm install --silent --no-audit --no-fund --prefix $(VENV)/node configurable-http-proxy; } || \
 		echo "WARNING: could not install configurable-http-proxy; the hub smoke test will skip"
 
+## make wheel: the student wheel (package + datasets, no solutions) in dist/; students run
+## `pip install marketing_kit-0.1.0-py3-none-any.whl`.
+wheel: $(STAMP)
+	$(BIN)/python -m pip wheel --no-deps --no-build-isolation --wheel-dir dist .
+	@ls dist/marketing_kit-*.whl
+
+## make clean: tool files only (venv, caches, build output). Course data is never touched here.
 clean:
-	rm -rf $(VENV) autograded submitted feedback gradebook.db .pytest_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist
+
+## make clean-course-data: submissions, grades (hand marks too) and feedback, after a prompt and
+## a backup of gradebook.db in backups/ (marketing-kit reset).
+clean-course-data: $(VENV)/.installed
+	$(BIN)/marketing-kit reset

@@ -1,0 +1,1 @@
+"""Hostile submissions for the sandbox battery (issue 16)."""
