@@ -213,3 +213,29 @@ def test_student_wheel_has_package_and_datasets_but_no_solutions(tmp_path):
 def test_make_wheel_target_builds_the_student_wheel():
     text = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
     assert re.search(r"^wheel:", text, re.M) and "pip wheel --no-deps" in text
+
+
+def test_setup_cell_is_first_once_and_carries_no_nbgrader_metadata(tmp_path):
+    from tools import add_setup_cell
+
+    root = tmp_path / "kit"
+    (root / "tools").mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "tools" / "setup_cell.md", root / "tools" / "setup_cell.md")
+    shutil.copy2(REPO_ROOT / "pyproject.toml", root / "pyproject.toml")
+    import nbformat
+
+    from tools.nb_author import code, md, write
+
+    path = write([md("# 99 Demo"), code("from marketing_kit import datasets")],
+                 root / "solutions" / "99-demo" / "99-demo.ipynb")
+    assert add_setup_cell.main(["--root", str(root), "--check"]) == 1
+    assert add_setup_cell.main(["--root", str(root)]) == 0
+    first = nbformat.read(path, as_version=4)
+    assert add_setup_cell.main(["--root", str(root)]) == 0  # idempotent
+    again = nbformat.read(path, as_version=4)
+    assert again == first and len(again.cells) == 3
+    cell = again.cells[0]
+    assert cell.cell_type == "markdown" and "nbgrader" not in cell.metadata
+    assert "%pip install marketing_kit-0.1.0-py3-none-any.whl" in cell.source
+    assert "{version}" not in cell.source and again.cells[1].source == "# 99 Demo"
+    assert add_setup_cell.main(["--root", str(root), "--check"]) == 0
