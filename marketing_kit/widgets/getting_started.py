@@ -72,10 +72,11 @@ class GettingStartedExplorer(Explorer):
             f"{row['customers']:,.0f} new customers, cost ${row['cost']:,.0f} "
             f"(${row['cost_per_lead']:,.2f} per lead at ${self.hourly_rate:,.0f}/hour)"
         )
-        shown = self.totals[TABLE_COLUMNS]
-        self.table_html.value = shown.to_html(
-            float_format=lambda x: f"{x:,.2f}" if x % 1 else f"{x:,.0f}", index_names=False
-        )
+        shown = self.totals[TABLE_COLUMNS].astype(object)
+        for column in TABLE_COLUMNS:
+            money = column in ("cost", "cost_per_lead")
+            shown[column] = [f"${v:,.2f}" if money else f"{v:,.0f}" for v in self.totals[column]]
+        self.table_html.value = shown.to_html(index_names=False)
         self.image.value = figure_png(
             explorer_chart(self.series, self.totals, metric, channel, weeks)
         )
