@@ -3,22 +3,25 @@
 Seed ``003_acc37c7ae0022513.txt`` describes CRM (고객관계관리) as the methods and software a firm
 uses to manage customer relationships, marked by a lasting relationship, personalisation, and
 building and analysing customer data. The life cycle (acquire, develop, retain, win back) and
-churn scoring follow Kumar & Reinartz (2018), *Customer Relationship Management*, 3rd ed.,
-ch. 2 and ch. 7 (churn models), and Blattberg, Kim & Neslin (2008), *Database Marketing*,
-ch. 24 (churn management). Subscriptions are contractual: a cancelled account stops paying, so
-churn is observed (Fader & Hardie 2007, "How to project customer retention").
+churn scoring follow Kumar & Reinartz (2018), *Customer Relationship Management*, 3rd ed., and
+Blattberg, Kim & Neslin (2008), *Database Marketing* (churn management).
+Subscriptions are contractual: a cancelled account stops paying, so churn is observed (Fader &
+Hardie 2007, "How to project customer retention").
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from marketing_kit._validate import check_dataframe, check_number, check_numeric_column
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+# scikit-learn is imported inside the two model functions (a light import for the notebook).
 
 #: Life-cycle stages: (stage, Korean, what CRM does there).
 LIFECYCLE: tuple[tuple[str, str, str], ...] = (
@@ -112,6 +115,11 @@ def fit_churn_model(snapshot: pd.DataFrame) -> Pipeline:
     Fitted on the *active* accounts of a :func:`account_snapshot` with a ``churned`` label;
     tenure and value enter as standardised logs, plan and channel one-hot.
     """
+    from sklearn.compose import ColumnTransformer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+
     check_dataframe("snapshot", snapshot, (*FEATURES, "active", "churned"))
     active = snapshot[snapshot["active"].astype(bool)]
     if active.empty:
@@ -131,6 +139,8 @@ def fit_churn_model(snapshot: pd.DataFrame) -> Pipeline:
 
 def churn_risk(model: Pipeline, snapshot: pd.DataFrame) -> pd.Series:
     """Predicted probability that each active account churns within the model's horizon."""
+    from sklearn.pipeline import Pipeline
+
     if not isinstance(model, Pipeline):
         raise TypeError(f"model must be a fitted Pipeline from fit_churn_model, got "
                         f"{type(model).__name__}")
@@ -150,7 +160,7 @@ def next_best_action(stage: str, risk: float, monthly_value: float, plan: str = 
     a high-risk account (risk >= ``risk_cut``) a call if it is worth at least ``value_cut`` a
     month (telephone is dear, so it is kept for valuable accounts), otherwise an e-mail offer;
     a safe account on the Starter plan an upgrade offer; any other a thank-you and referral
-    invitation. A simple rule book in the spirit of Kumar & Reinartz (2018), ch. 7.
+    invitation. A simple rule book in the spirit of Kumar & Reinartz (2018).
     """
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {list(STAGES)}, got {stage!r}")

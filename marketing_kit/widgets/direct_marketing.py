@@ -68,12 +68,12 @@ class MailingExplorer(Explorer):
 
 
 def mailing_chart(plan: pd.DataFrame, break_even: float, mailed_deciles: int) -> Figure:
-    """Cumulative gains (left) and response rate by decile against the break-even line (right)."""
+    """Cumulative gains (left); response by decile with break-even line and profit (right)."""
     figure = Figure(figsize=(9, 3.4))
     gains_axes, rate_axes = figure.subplots(1, 2)
     x = [0.0, *plan["cum_customers_pct"]]
     y = [0.0, *plan["cum_responders_pct"]]
-    gains_axes.plot(x, y, marker="o", color="#1565c0", label="RFM ranking")
+    gains_axes.plot(x, y, marker="o", color="#1565c0", label="ranked list")
     gains_axes.plot([0, 100], [0, 100], color="grey", linestyle="--", label="random mailing")
     if mailed_deciles:
         gains_axes.axvline(x[mailed_deciles], color="#2e7d32", linewidth=1,
@@ -86,8 +86,10 @@ def mailing_chart(plan: pd.DataFrame, break_even: float, mailed_deciles: int) ->
     rate_axes.bar(deciles, 100 * plan["response_rate"], color=colours)
     rate_axes.axhline(100 * break_even, color="#c62828", linestyle="--",
                       label=f"break-even {break_even:.1%}")
-    rate_axes.set(xlabel="decile (1 = best RFM score)", ylabel="response rate (%)",
-                  title="Response by decile (green = mailed)", xticks=deciles)
+    profit = plan["cumulative_profit"].iloc[mailed_deciles - 1] if mailed_deciles else 0.0
+    rate_axes.set(xlabel="decile (1 = best score)", ylabel="response rate (%)",
+                  title=f"Response by decile (green = mailed): profit ${profit:,.0f}",
+                  xticks=deciles)
     rate_axes.legend(fontsize=8, loc="upper right")
     figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)
     return figure
