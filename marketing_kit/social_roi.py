@@ -15,7 +15,6 @@ infographic. Its six steps are:
 from __future__ import annotations
 
 import pandas as pd
-from scipy.stats import chi2
 
 from marketing_kit._validate import (
     check_count,
@@ -229,6 +228,8 @@ def roi_interval(conversions: int, value_per_conversion: float, cost: float,
     customers the count alone is uncertain by about +/-30 %, so two channels whose intervals
     overlap cannot be ranked on this evidence.
     """
+    from scipy.stats import chi2  # imported here: scipy.stats is slow to import, ROI is not
+
     x = int(check_number("conversions", conversions, low=0, integer=True))
     value = check_number("value_per_conversion", value_per_conversion, low=0)
     cost = check_number("cost", cost, low=0, low_open=True)

@@ -87,7 +87,10 @@ def ab_test(conversions_a: int, visitors_a: int, conversions_b: int, visitors_b:
     *An Introduction to Categorical Data Analysis*, 3rd ed., sec. 2.2). ``alternative`` is
     ``"two-sided"`` or ``"greater"`` (B converts better). Without continuity correction,
     :math:`z^2` equals the Pearson chi-square of the 2x2 table
-    (``scipy.stats.chi2_contingency(..., correction=False)``).
+    (``scipy.stats.chi2_contingency(..., correction=False)``). Because the test uses the pooled
+    and the interval the unpooled SE, near the 5 % boundary the two can disagree (Newcombe 1998,
+    *Statistics in Medicine* 17, gives a score interval that avoids it). Sessions are treated as
+    independent; real LPO tools randomise by user.
     """
     n_a = check_count("visitors_a", visitors_a)
     n_b = check_count("visitors_b", visitors_b)

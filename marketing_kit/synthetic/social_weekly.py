@@ -70,3 +70,13 @@ def expected_customers(weekly: pd.DataFrame) -> pd.Series:
     rates = {name: spec[1] * spec[2] * spec[3] for name, spec in CHANNELS.items()}
     expected = weekly["reach"] * weekly["channel"].map(rates)
     return expected.groupby(weekly["channel"]).sum().rename("expected_customers")
+
+
+def true_roi(weekly: pd.DataFrame, ltv: float, hourly_rate: float) -> pd.Series:
+    """ROI % per channel if every channel earned its :func:`expected_customers` (the truth).
+
+    Cost is the observed spend + hours x ``hourly_rate``; only the customer count is replaced
+    by its expectation, so the gap to the observed ROI is the binomial noise of the funnel.
+    """
+    cost = (weekly["spend"] + weekly["hours"] * hourly_rate).groupby(weekly["channel"]).sum()
+    return ((expected_customers(weekly) * ltv - cost) / cost * 100).rename("true_roi_pct")
