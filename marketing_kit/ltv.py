@@ -6,7 +6,8 @@ their lifetime, and keeping customers is cheaper than winning new ones. Seed ``0
 conversion from LTV (LTV $200, 1 in 20 converting: $10 a conversion).
 
 The probabilistic models (BG/NBD, Gamma-Gamma) live in :mod:`marketing_kit.ltv_models`, the
-noise and holdout checks in :mod:`marketing_kit.ltv_diagnostics`; both are re-exported here,
+noise and holdout checks in :mod:`marketing_kit.ltv_diagnostics`, the contractual sBG model in
+:mod:`marketing_kit.ltv_contractual`; all are re-exported here,
 so ``from marketing_kit import ltv`` gives the whole topic.
 """
 
@@ -21,6 +22,13 @@ from marketing_kit._validate import (
     check_dataframe,
     check_number,
     check_numeric_column,
+)
+from marketing_kit.ltv_contractual import (  # noqa: F401  (re-exported public API)
+    SBGFit,
+    fit_sbg,
+    sbg_residual_value,
+    sbg_retention_rates,
+    sbg_survival,
 )
 from marketing_kit.ltv_diagnostics import (  # noqa: F401  (re-exported public API)
     HoldoutGap,

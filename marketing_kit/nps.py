@@ -31,8 +31,6 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sklearn.linear_model import LinearRegression
-from sklearn.preprocessing import StandardScaler
 
 from marketing_kit._validate import (
     check_choice,
@@ -301,6 +299,10 @@ def driver_analysis(frame: pd.DataFrame, drivers: Sequence[str],
     if constant:
         raise ValueError(f"column(s) {constant} are constant: correlation undefined")
     tests = [stats.pearsonr(x[d], y) for d in drivers]
+    # imported here, not at module top: keeps the notebook's first (import) cell fast
+    from sklearn.linear_model import LinearRegression
+    from sklearn.preprocessing import StandardScaler
+
     model = LinearRegression().fit(StandardScaler().fit_transform(x),
                                    StandardScaler().fit_transform(y.to_frame()).ravel())
     table = pd.DataFrame({"r": [t.statistic for t in tests], "p_value": [t.pvalue for t in tests],

@@ -115,3 +115,24 @@ def channel_churn() -> pd.Series:
     """Mean monthly churn probability a / (a + b) of each channel's Beta(a, b)."""
     return pd.Series({name: a / (a + b) for name, (_, (a, b)) in CHANNELS.items()},
                      name="mean_churn")
+
+
+def true_survival(periods: int, invoices: pd.DataFrame | None = None) -> pd.Series:
+    """The generator's expected share of all accounts still paying after 0..``periods`` months.
+
+    The mean over every account of B(a, b + t) / B(a, b) for its channel's Beta(a, b): a mixture
+    of four shifted-beta-geometric curves (Fader & Hardie 2007), the truth an sBG fit estimates.
+    """
+    if isinstance(periods, bool) or not isinstance(periods, (int, np.integer)):
+        raise TypeError(f"periods must be a whole number (months), got {type(periods).__name__}")
+    if periods < 0:
+        raise ValueError(f"periods must be >= 0 months, got {periods}")
+    frame = _simulate()[0] if invoices is None else invoices
+    if "channel" not in getattr(frame, "columns", ()) or "account_id" not in frame.columns:
+        raise ValueError("invoices must have the columns of ltv_subscriptions")
+    channels = frame.groupby("account_id")["channel"].first()
+    shares = channels.value_counts(normalize=True)
+    t = np.arange(periods + 1)
+    curve = sum(shares.get(name, 0.0) * np.exp(betaln(a, b + t) - betaln(a, b))
+                for name, (_, (a, b)) in CHANNELS.items())
+    return pd.Series(curve, index=pd.Index(t, name="period"), name="true_survival")
