@@ -1,0 +1,131 @@
+"""Property tests: damaged metadata never costs a right answer its points (issue 25).
+
+For every assignment, hypothesis draws sequences of the damage kinds of
+``tests/repair_damage.py`` (metadata, cell ids and types, splits, merges, deleted prompts and
+tests, notebook-level fields, nbformat versions; never an answer's code).
+
+* ``test_repair_leaves_a_consistent_notebook`` (fast, no kernel, many examples): after the
+  repair the stock sanitize preprocessors change nothing and do not crash, every gradebook
+  cell is there exactly once with the gradebook's type and metadata, and every test holds the
+  instructor's source.
+* ``test_damaged_submissions_grade_like_the_solution`` (slow): one batch per assignment, graded
+  with :func:`marketing_kit.course.grading.grade_class` through the course config: the
+  undamaged solution, two damaged solutions and one damaged blank release. Each kind occurs
+  at least once per batch (a drawn permutation of all kinds is dealt out, then more random
+  damage is added). Every damaged solution must get a grade row with exactly the undamaged
+  solution's score, the damaged blank 0.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import nbformat
+import pytest
+import repair_damage as rd
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from nbgrader.api import Gradebook
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    DeduplicateIds,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
+
+from marketing_kit.course.grading import grade_class
+from marketing_kit.course.nbgrader_api import assignments, copy_course, db_url, load_api
+from marketing_kit.course.repair import RepairSubmission, known_cells, read_lenient
+from marketing_kit.course.submissions import fill_answers, grade_id
+
+pytestmark = pytest.mark.grading
+
+#: Damaged solutions and blanks per assignment batch; damages per submission.
+SOLUTIONS, BLANKS, DAMAGES = 2, 1, 4
+#: Generous for a shared, loaded 2-core machine: nbgrader's Execute raises on a 4 s IOPub wait.
+OVERRIDES = {"Execute.iopub_timeout": 60}
+
+PLAN = st.lists(st.tuples(st.sampled_from(rd.KINDS), st.integers(0, 2**16)),
+                min_size=1, max_size=DAMAGES)
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    root = copy_course(tmp_path_factory.mktemp("repair-properties"))
+    api = load_api(root, **{"CourseDirectory.db_url": db_url(root)})
+    books = {}
+    for assignment in assignments(root):
+        result = api.generate_assignment(assignment, force=True)
+        assert result["success"], result.get("log")
+        name = f"{assignment}.ipynb"
+        release = nbformat.read(root / "notebooks" / assignment / name, as_version=4)
+        source = nbformat.read(root / "solutions" / assignment / name, as_version=4)
+        with Gradebook(db_url(root)) as gradebook:
+            known = known_cells(gradebook, assignment, assignment)
+        books[assignment] = {"release": release, "solution": fill_answers(release, source),
+                             "known": known, "name": name}
+    return {"root": root, "books": books}
+
+
+def sanitize(root, assignment, data):
+    nb = read_lenient(json.dumps(data))
+    resources = {"nbgrader": {"notebook": assignment, "assignment": assignment,
+                              "student": "s", "db_url": db_url(root)}}
+    nb, resources = RepairSubmission(course_root=str(root)).preprocess(nb, resources)
+    nbformat.validate(nb)
+    repaired = copy.deepcopy(nb)
+    for stock in (DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(add_missing_cells=True),
+                  CheckCellMetadata()):
+        nb, resources = stock.preprocess(nb, resources)
+    assert nb == repaired, "a stock preprocessor still changed the repaired notebook"
+    return nb
+
+
+@pytest.mark.parametrize("assignment", assignments())
+@settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(plan=PLAN, blank=st.booleans())
+def test_repair_leaves_a_consistent_notebook(course, assignment, plan, blank):
+    book = course["books"][assignment]
+    data = rd.damaged(book["release"] if blank else book["solution"], plan)
+    nb = sanitize(course["root"], assignment, data)
+    graded = [c for c in nb.cells if "nbgrader" in c.metadata]
+    assert [grade_id(c) for c in graded] == [k.name for k in book["known"]]
+    for cell, known in zip(graded, book["known"], strict=True):
+        assert cell.cell_type == known.cell_type
+        assert dict(cell.metadata.nbgrader) == known.metadata()
+        if known.restored:
+            assert cell.source == known.source
+
+
+def _batch(book, kinds, extra):
+    """Submissions of one batch: student -> notebook JSON (each kind used at least once)."""
+    deal = [(kind, seed) for seed, kind in enumerate(kinds)]
+    subs = {"solution": json.loads(json.dumps(book["solution"]))}
+    for n in range(SOLUTIONS + BLANKS):
+        plan = deal[n::SOLUTIONS + BLANKS] + extra[n]
+        base = book["solution"] if n < SOLUTIONS else book["release"]
+        subs[f"{'damaged' if n < SOLUTIONS else 'blank'}-{n}"] = rd.damaged(base, plan)
+    return subs
+
+
+@pytest.mark.parametrize("assignment", assignments())
+@settings(max_examples=1, phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(kinds=st.permutations(rd.KINDS),
+       extra=st.lists(PLAN, min_size=SOLUTIONS + BLANKS, max_size=SOLUTIONS + BLANKS))
+def test_damaged_submissions_grade_like_the_solution(course, assignment, kinds, extra):
+    book, root = course["books"][assignment], course["root"]
+    subs = _batch(book, kinds, extra)
+    for student, data in subs.items():
+        rd.write_raw(root / "submitted" / student / assignment, book["name"], data)
+    outcomes = {o.student: o for o in grade_class(root, assignment, list(subs), workers=2,
+                                                   overrides=OVERRIDES)}
+    failed = {s: o.error for s, o in outcomes.items() if not o.ok}
+    assert not failed, failed
+    solution = outcomes["solution"]
+    assert solution.score == solution.max_score > 0  # as tests/test_grading.py asserts too
+    scores = {s: o.score for s, o in outcomes.items()}
+    expected = {s: 0.0 if s.startswith("blank") else solution.score for s in subs}
+    assert scores == expected
+    assert all(o.max_score == solution.max_score for o in outcomes.values())
