@@ -116,38 +116,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     changes = handgrading.reconcile(root, assignment, marks)
     changes["blank"] = handgrading.zero_blank_answers(root, assignment, students)
     print(summary_table(summary, outcomes))
-    print(hand_grading_report(root, assignment, changes))
+    print(handgrading.report(root, assignment, changes))
     return 0
-
-
-def hand_grading_report(root: Path, assignment: str, changes: dict[str, list[str]]) -> str:
-    """The lines after ``grade``'s table: points split, hand-grading queue, kept/dropped marks."""
-    from marketing_kit.course import handgrading
-
-    manual = handgrading.manual_cells(root, assignment)
-    statuses = handgrading.class_status(root, assignment)
-    graded = [s for s in statuses.values() if s.status != handgrading.FAILED]
-    auto_max = max((s.auto_max for s in graded), default=0.0)
-    total = max((s.max_score for s in graded), default=auto_max + sum(manual.values()))
-    lines = [f"points       {auto_max:g} autograded + {total - auto_max:g} hand-graded "
-             f"= {total:g}"]
-    waiting = {s.student: s.pending for s in graded if s.status == handgrading.PENDING}
-    if waiting:
-        cells = sorted({c for v in waiting.values() for c in v})
-        lines.append(f"needs hand-grading: {len(waiting)} submission(s), cells "
-                     f"{', '.join(cells)}: open Formgrader -> Manual Grading; rubrics: "
-                     f"marketing-kit rubric {assignment}")
-        lines += [f"  {student}: {', '.join(v)}" for student, v in sorted(waiting.items())]
-    elif manual:
-        lines.append("hand-grading: every written answer is marked")
-    if changes.get("blank"):
-        lines.append(f"written answers left blank, scored 0: {', '.join(changes['blank'])}")
-    if changes.get("kept"):
-        lines.append(f"hand marks kept (answer unchanged): {', '.join(changes['kept'])}")
-    if changes.get("invalidated"):
-        lines.append("hand marks dropped (answer changed, mark it again): "
-                     + ", ".join(changes["invalidated"]))
-    return "\n".join(lines)
 
 
 def _pending_gate(root: Path, assignments: list[str], allow: bool) -> str:
@@ -163,7 +133,8 @@ def _pending_gate(root: Path, assignments: list[str], allow: bool) -> str:
 
 
 def cmd_feedback(args: argparse.Namespace) -> int:
-    from marketing_kit.course.grading import generate_feedback
+    from marketing_kit.course.grading import generate_feedback, submitted_students
+    from marketing_kit.course.handgrading import mark_pending_feedback
     from marketing_kit.course.lms_export import feedback_zip
     from marketing_kit.course.progress import ProgressBar
 
@@ -185,9 +156,11 @@ def cmd_feedback(args: argparse.Namespace) -> int:
                              progress=lambda s, ok, err: bar.step(f"{s} {'ok' if ok else err}"))
     made = sum(done.values())
     if notice:
-        _mark_pending(root, assignment, [s for s, ok in done.items() if ok])
+        mark_pending_feedback(root, assignment, [s for s, ok in done.items() if ok])
     print(f"feedback for {made}/{len(done)} student(s) in {root / 'feedback'}")
-    failed = sorted(set(students) - {s for s, ok in done.items() if ok})
+    asked = set(students) if args.students else set(students) | set(
+        submitted_students(root, assignment))
+    failed = sorted(asked - {s for s, ok in done.items() if ok})
     if failed:
         print(f"no feedback (grading failed or not graded): {', '.join(failed)}")
     if args.lms_zip:
@@ -198,21 +171,6 @@ def cmd_feedback(args: argparse.Namespace) -> int:
               + (f"; left out (not collected from {args.lms_zip}, or no feedback): "
                  f"{', '.join(left)}" if left else ""))
     return 0 if made else 1
-
-
-PENDING_BANNER = ('<div style="border:2px solid #b45309;padding:8px;margin:8px 0">'
-                  "Your written answers are not marked yet: their score below reads 0 for now "
-                  "and will be updated.</div>")
-
-
-def _mark_pending(root: Path, assignment: str, students: list[str]) -> None:
-    """Put a notice at the top of feedback made before the hand marks were in."""
-    for student in students:
-        for page in (root / "feedback" / student / assignment).glob("*.html"):
-            text = page.read_text(encoding="utf-8")
-            if PENDING_BANNER not in text:
-                page.write_text(text.replace("<body>", "<body>" + PENDING_BANNER, 1),
-                                encoding="utf-8")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -257,9 +215,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     root = _root(args)
     assignment = _assignment(root, args.assignment)
     out = Path(args.out) if args.out else root / DEFAULT_OUT / "report" / assignment
-    paths = write_report(root, assignment, out, exclude_blank=args.exclude_blank)
-    for warning in paths.pop("warnings"):
-        print(f"warning: {warning}", file=sys.stderr)
+    notes: list[str] = []
+    paths = write_report(root, assignment, out, exclude_blank=args.exclude_blank, warnings=notes)
+    for note in notes:
+        print(f"warning: {note}", file=sys.stderr)
     table = pd.read_csv(paths["items"], keep_default_na=False)
     shown = table[["grade_id", "points", "difficulty", "full_marks_share", "discrimination",
                    "point_biserial", "flags"]]

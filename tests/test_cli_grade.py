@@ -147,7 +147,20 @@ def test_report_writes_item_analysis_csv_and_plots(graded, grade_run, tmp_path, 
         assert int(row["n"]) == 6  # the two failed submissions are left out
     for name in ("items.png", "scores.png"):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "grade_id" in capsys.readouterr().out
+    captured = capsys.readouterr()
+    assert "grade_id" in captured.out
+    assert "only 6 graded submissions (fewer than 30)" in captured.err  # small-class warning
+
+
+def test_report_can_leave_out_blank_submissions(graded, grade_run, tmp_path, capsys):
+    out = tmp_path / "report-no-blank"
+    assert main(["--root", str(graded["course"]), "report", ASSIGNMENT, "--out", str(out),
+                 "--exclude-blank"]) == 0
+    rows = list(csv.DictReader((out / "items.csv").open(encoding="utf-8")))
+    assert {int(r["n"]) for r in rows} == {5}  # 6 graded minus the blank one
+    err = capsys.readouterr().err
+    for student in by_kind(graded, "blank"):
+        assert student in err.split("left out:")[1]
 
 
 def test_grade_unknown_assignment_is_a_clear_error(graded):

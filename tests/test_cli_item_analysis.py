@@ -106,3 +106,8 @@ def test_plots_have_one_marker_per_item_and_a_key(table, tmp_path):
     hist = plot_scores(POINTS.sum(axis=1), float(WORTH.sum()))
     assert sum(p.get_height() for p in hist.axes[0].patches) == len(POINTS)
     assert (tmp_path / "items.png").stat().st_size > 10_000
+
+
+def test_score_histogram_says_which_cells_it_counts():
+    hist = plot_scores(POINTS.sum(axis=1), float(WORTH.sum()), what="autograded + hand-graded")
+    assert hist.axes[0].get_xlabel() == "total score, autograded + hand-graded (out of 4)"

@@ -186,7 +186,8 @@ def test_feedback_zips_for_canvas_and_moodle(marked):
     code, out, _ = run("--root", course, "feedback", ASSIGNMENT, "--lms-zip", "canvas",
                        "--out", str(marked["tmp"] / "canvas-feedback.zip"))
     assert code == 0, out
-    assert "no feedback (grading failed or not graded): " in out and "10004" in out
+    assert "no feedback (grading failed or not graded): 10004, jihoon.lee@uni.example" in out
+    assert "left out" in out and "10004" in out.split("left out")[1]
     names = zipfile.ZipFile(marked["tmp"] / "canvas-feedback.zip").namelist()
     assert sorted(canvas_ids(n) for n in names) == [("10001", "50001"), ("10002", "50002"),
                                                      ("10005", "50004")]

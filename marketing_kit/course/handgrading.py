@@ -197,3 +197,46 @@ def pending_message(assignment: str, statuses: dict[str, Status]) -> str:
             f"({', '.join(cells)}): {', '.join(waiting)}. Mark them in Formgrader -> Manual "
             f"Grading (rubrics: marketing-kit rubric {assignment}), or pass --allow-pending "
             "to go on with the hand-graded points missing")
+
+
+def report(root: str | Path, assignment: str, changes: dict[str, list[str]]) -> str:
+    """The lines after ``grade``'s table: points split, hand-grading queue, kept/dropped marks."""
+    manual = manual_cells(root, assignment)
+    statuses = class_status(root, assignment)
+    graded = [s for s in statuses.values() if s.status != FAILED]
+    auto_max = max((s.auto_max for s in graded), default=0.0)
+    total = max((s.max_score for s in graded), default=auto_max + sum(manual.values()))
+    lines = [f"points       {auto_max:g} autograded + {total - auto_max:g} hand-graded "
+             f"= {total:g}"]
+    waiting = {s.student: s.pending for s in graded if s.status == PENDING}
+    if waiting:
+        cells = sorted({c for v in waiting.values() for c in v})
+        lines.append(f"needs hand-grading: {len(waiting)} submission(s), cells "
+                     f"{', '.join(cells)}: open Formgrader -> Manual Grading; rubrics: "
+                     f"marketing-kit rubric {assignment}")
+        lines += [f"  {student}: {', '.join(v)}" for student, v in sorted(waiting.items())]
+    elif manual:
+        lines.append("hand-grading: every written answer is marked")
+    if changes.get("blank"):
+        lines.append(f"written answers left blank, scored 0: {', '.join(changes['blank'])}")
+    if changes.get("kept"):
+        lines.append(f"hand marks kept (answer unchanged): {', '.join(changes['kept'])}")
+    if changes.get("invalidated"):
+        lines.append("hand marks dropped (answer changed, mark it again): "
+                     + ", ".join(changes["invalidated"]))
+    return "\n".join(lines)
+
+
+PENDING_BANNER = ('<div style="border:2px solid #b45309;padding:8px;margin:8px 0">'
+                  "Your written answers are not marked yet: their score below reads 0 for now "
+                  "and will be updated.</div>")
+
+
+def mark_pending_feedback(root: str | Path, assignment: str, students: list[str]) -> None:
+    """Put a notice at the top of feedback made before the hand marks were in."""
+    for student in students:
+        for page in (Path(root) / "feedback" / student / assignment).glob("*.html"):
+            text = page.read_text(encoding="utf-8")
+            if PENDING_BANNER not in text:
+                page.write_text(text.replace("<body>", "<body>" + PENDING_BANNER, 1),
+                                encoding="utf-8")

@@ -158,13 +158,15 @@ def feedback_zip(root: str | Path, assignment: str, system: str, out: str | Path
     folder = root / "feedback"
     left_out = []
     out.parent.mkdir(parents=True, exist_ok=True)
+    with_feedback = {p.parent.name for p in folder.glob(f"*/{assignment}")} \
+        if folder.is_dir() else set()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        students = sorted({*details, *(p.name for p in folder.glob(f"*/{assignment}")
-                                       if folder.is_dir())} if folder.is_dir() else details)
-        for student in students:
+        for student in sorted(set(details) | with_feedback):
             info = details.get(student)
+            if info is not None and info.get("lms") != system:
+                continue  # collected from the other LMS: not this zip's business
             files = sorted((folder / student / assignment).glob("*.html"))
-            if info is None or info.get("lms") != system or not files:
+            if info is None or not files:
                 left_out.append(student)
                 continue
             for path in files:
