@@ -58,6 +58,7 @@ class SandboxedExecute(Execute):
                     raise
                 self.log.warning("Kernel did not start (attempt %d of %d: %s: %s); retrying",
                                  attempt, attempts, type(exc).__name__, exc)
-                nb = copy.deepcopy(pristine)
+                nb.clear()  # start again from the notebook as it came, in place
+                nb.update(copy.deepcopy(pristine))
                 time.sleep(self.retry_pause)
         raise AssertionError("unreachable")  # pragma: no cover
