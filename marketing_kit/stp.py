@@ -13,7 +13,9 @@ positioning wins a place in the customer's mind ("인식의 싸움", a battle of
   Keller, *Marketing Management*, ch. "Identifying market segments and targets": segment size
   and growth, structural attractiveness, company objectives and resources).
 - Positioning: a PCA perceptual map of brand x attribute ratings with an attribute biplot
-  (:func:`perceptual_map`; Gabriel 1971 for the biplot, Hauser & Koppelman 1979 for PCA maps),
+  (:func:`perceptual_map`; Hauser & Koppelman 1979 for PCA maps; brands in principal
+  coordinates with attributes as correlations, a common display that is not one of Gabriel's
+  1971 exact biplot factorisations),
   ideal-point distances (:func:`ideal_distances`) and the nearest competitor.
 """
 
@@ -46,19 +48,47 @@ SEGMENTATION_BASES: dict[str, tuple[str, ...]] = {
 CRITERIA: tuple[str, ...] = ("size", "growth", "margin", "competitive_intensity", "fit")
 REVERSED: frozenset[str] = frozenset({"competitive_intensity"})
 
-#: Ries & Trout (1993), *The 22 Immutable Laws of Marketing*, with the seed's Korean names
-#: (the seed's list skips law 9, the law of the opposite, 반대의 법칙).
+#: Ries & Trout (1993), *The 22 Immutable Laws of Marketing*, with Korean names. The seed's list
+#: (``003``) skips law 9; the Korean editions (마케팅 불변의 법칙) call it 정반대의 법칙. Names in
+#: parentheses are the older edition's wording.
 IMMUTABLE_LAWS: tuple[tuple[str, str], ...] = (
     ("Leadership", "선도자의 법칙"), ("Category", "영역의 법칙"), ("Mind", "기억의 법칙"),
     ("Perception", "인식의 법칙"), ("Focus", "집중의 법칙"), ("Exclusivity", "독점의 법칙"),
-    ("Ladder", "사다리의 법칙"), ("Duality", "이원성의 법칙"), ("Opposite", "반대의 법칙"),
-    ("Division", "분할의 법칙"), ("Perspective", "조망의 법칙"),
-    ("Line Extension", "라인 확장의 법칙"), ("Sacrifice", "희생의 법칙"),
-    ("Attributes", "속성의 법칙"), ("Candor", "정직의 법칙"), ("Singularity", "단일의 법칙"),
+    ("Ladder", "사다리의 법칙"), ("Duality", "이원성의 법칙"), ("Opposite", "정반대의 법칙"),
+    ("Division", "분할의 법칙"), ("Perspective", "조망의 법칙 (원근의 법칙)"),
+    ("Line Extension", "라인 확장의 법칙 (계열 확장의 법칙)"), ("Sacrifice", "희생의 법칙"),
+    ("Attributes", "속성의 법칙"), ("Candor", "정직의 법칙 (솔직성의 법칙)"),
+    ("Singularity", "단일의 법칙 (단독의 법칙)"),
     ("Unpredictability", "예측 불능의 법칙"), ("Success", "성공의 법칙"),
     ("Failure", "실패의 법칙"), ("Hype", "과장의 법칙"), ("Acceleration", "가속의 법칙"),
     ("Resources", "재원의 법칙"),
 )
+
+#: One line per law (our paraphrase of each chapter's opening claim in Ries & Trout 1993).
+LAW_MEANINGS: dict[str, str] = {
+    "Leadership": "being first in a category beats being better",
+    "Category": "if you cannot be first in a category, create a new one you can be first in",
+    "Mind": "being first in the customer's mind beats being first in the market",
+    "Perception": "marketing is a battle of perceptions, not of products",
+    "Focus": "own one word in the customer's mind",
+    "Exclusivity": "two brands cannot own the same word",
+    "Ladder": "your strategy depends on which rung of the category ladder you hold",
+    "Duality": "in the long run most categories become a race between two brands",
+    "Opposite": "a challenger should position itself as the opposite of the leader",
+    "Division": "over time a category splits into several categories",
+    "Perspective": "the effects of marketing show only over a long period",
+    "Line Extension": "stretching a brand over many products weakens what it stands for",
+    "Sacrifice": "to stand for something you must give something up",
+    "Attributes": "for every attribute there is an opposite, effective one to own",
+    "Candor": "admitting a weakness makes customers believe your strength",
+    "Singularity": "in each situation only one bold move produces big results",
+    "Unpredictability": "you cannot predict the future, so plan to adapt",
+    "Success": "success breeds arrogance, and arrogance failure",
+    "Failure": "expect failure, admit it early and cut the losses",
+    "Hype": "when a product is over-hyped, it is often in trouble",
+    "Acceleration": "build on long trends, not on fads",
+    "Resources": "without money an idea will not get into the customer's mind",
+}
 
 
 # --------------------------------------------------------------------------- segmentation
@@ -323,7 +353,8 @@ class PerceptualMap:
 
     ``coordinates``: brands x (PC1, PC2) scores. ``loadings``: attributes x (PC1, PC2),
     eigenvector x sqrt(eigenvalue of the correlation matrix), which equals the correlation of
-    each attribute with the component scores (Gabriel 1971 biplot).
+    each attribute with the component scores (a "correlation biplot" display; brand scores in
+    principal coordinates, so inner products do not reproduce the data as in Gabriel 1971).
     ``explained``: variance ratio per component.
     ``scaler``/``pca``: the fitted scikit-learn objects, used by :func:`project`.
     """
@@ -422,15 +453,25 @@ def nearest_competitor(pmap: PerceptualMap, brand: str) -> tuple[str, float]:
 
 
 def positioning_statement(brand: str, target: str, frame: str, benefit: str,
-                          reason: str) -> str:
-    """Classic template: For <target>, <brand> is the <frame> that <benefit>, because <reason>.
+                          reason: str, unlike: str | None = None,
+                          difference: str | None = None) -> str:
+    """For <target>, <brand> is the <frame> that <benefit>, because <reason>.
 
-    (Moore, *Crossing the Chasm*; Kotler & Keller's positioning statement.)
+    With ``unlike`` and ``difference`` it adds Moore's closing point of difference: "Unlike
+    <unlike>, <brand> <difference>." (Moore, *Crossing the Chasm*; Kotler & Keller's points of
+    parity and difference.) Give both or neither.
     """
     parts = {"brand": brand, "target": target, "frame": frame, "benefit": benefit,
              "reason": reason}
+    if (unlike is None) != (difference is None):
+        raise ValueError("give both unlike (the main alternative) and difference, or neither")
+    if unlike is not None:
+        parts.update(unlike=unlike, difference=difference)
     for key, value in parts.items():
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{key} must be a non-empty string, got {value!r}")
-    return (f"For {target.strip()}, {brand.strip()} is the {frame.strip()} that "
+    text = (f"For {target.strip()}, {brand.strip()} is the {frame.strip()} that "
             f"{benefit.strip()}, because {reason.strip()}.")
+    if unlike is not None:
+        text += f" Unlike {unlike.strip()}, {brand.strip()} {difference.strip()}."
+    return text

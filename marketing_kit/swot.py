@@ -313,3 +313,34 @@ def ie_position(items: pd.DataFrame) -> dict[str, object]:
     cell = ie_cell(ife, efe)
     return {"ife_total": ife, "efe_total": efe, "internal": ie_band(ife, "internal"),
             "external": ie_band(efe, "external"), "cell": cell, "posture": ie_posture(cell)}
+
+
+def rating_sensitivity(items: pd.DataFrame) -> pd.DataFrame:
+    """The IE cell after moving one factor's rating one step down or up, for every factor.
+
+    Weights and ratings are judgements, not measurements: if a single one-step change of one
+    rating (within the allowed range: strengths 3-4, weaknesses 1-2, O/T 1-4) moves the firm to
+    another IE cell, the posture is fragile and should be argued, not read off. Returns one row
+    per factor (``code`` if present) with ``rating``, ``cell_down`` and ``cell_up`` (empty when
+    the step leaves the allowed range) and ``moves``: whether either step changes the cell.
+    """
+    frame = check_items(items)
+    labels = codes(frame)
+    base = ie_position(frame)["cell"]
+    rows = []
+    for pos in range(len(frame)):
+        kind, rating = frame["kind"].iloc[pos], float(frame["rating"].iloc[pos])
+        low, high = IFE_RATING_RANGE.get(kind, (1.0, 4.0))
+        cells = {}
+        for name, step in (("cell_down", -1.0), ("cell_up", 1.0)):
+            new = rating + step
+            if low <= new <= high:
+                changed = frame.copy()
+                changed.iloc[pos, changed.columns.get_loc("rating")] = new
+                cells[name] = ie_position(changed)["cell"]
+            else:
+                cells[name] = ""
+        moves = any(c not in ("", base) for c in cells.values())
+        rows.append({"code": labels.iloc[pos], "kind": kind, "rating": rating, **cells,
+                     "moves": moves})
+    return pd.DataFrame(rows).set_index("code")

@@ -293,3 +293,24 @@ def test_totals_at_the_scale_ends_survive_float_round_off():
     assert swot.ie_band(0.9999999999999999, "external") == "low"
     with pytest.raises(ValueError, match=r"efe_total must be in \[1, 4\]"):
         swot.ie_cell(2.0, 0.99)
+
+
+def test_rating_sensitivity_finds_the_fragile_boundary():
+    """The fastener maker's IFE is exactly 3.00: any downgraded strength drops it into cell V."""
+    fastener = datasets.load("swot_fastener_maker")
+    table = swot.rating_sensitivity(fastener)
+    assert len(table) == len(fastener) and list(table.columns) == [
+        "kind", "rating", "cell_down", "cell_up", "moves"]
+    assert table.loc["S1", "cell_down"] == "V" and table.loc["S1", "cell_up"] == ""  # 4 is the top
+    assert table.loc["W1", "cell_down"] == "" and table.loc["W1", "cell_up"] == "IV"  # 1 -> 2 only
+    # by hand: S4 (weight 0.10) rated 3 instead of 4 lowers the IFE by 0.10 to 2.90: average
+    changed = fastener.copy()
+    changed.loc[changed["code"] == "S4", "rating"] = 3
+    assert swot.ie_position(changed)["cell"] == table.loc["S4", "cell_down"] == "V"
+    assert table["moves"].sum() == 6
+
+
+def test_rating_sensitivity_validates_items():
+    with pytest.raises(ValueError, match="rating"):
+        swot.rating_sensitivity(pd.DataFrame({"factor": ["a"], "kind": ["S"], "weight": [1.0],
+                                              "rating": [1.0]}))

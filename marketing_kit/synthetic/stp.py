@@ -110,6 +110,11 @@ def _likert(values: np.ndarray) -> np.ndarray:
 
 def survey(rng: np.random.Generator) -> pd.DataFrame:
     """The respondent-level survey (see the module docstring)."""
+    return _survey_with_truth(rng)[0]
+
+
+def _survey_with_truth(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The survey and, per respondent, its latent segment, hybrid flag and second segment."""
     names = list(SEGMENTS)
     shares = np.array([SEGMENTS[n]["share"] for n in names])
     membership = rng.choice(len(names), size=N_RESPONDENTS, p=shares / shares.sum())
@@ -144,7 +149,39 @@ def survey(rng: np.random.Generator) -> pd.DataFrame:
     items = rng.choice(LIKERT, size=11)
     for row, item in zip(skipped, items, strict=True):
         frame.loc[row, item] = np.nan
-    return frame
+    truth = pd.DataFrame({
+        "respondent_id": frame["respondent_id"],
+        "true_segment": np.array(names)[membership],
+        "hybrid": hybrid,
+        "leans_towards": np.where(hybrid, np.array(names)[second], ""),
+    })
+    return frame, truth
+
+
+def true_segments() -> pd.DataFrame:
+    """Ground truth of ``stp_survey``: each respondent's latent segment (same rows, same order).
+
+    Replays the seeded generator, so it matches the CSV row for row; ``hybrid`` marks the
+    respondents whose means lean towards ``leans_towards``. Not part of the CSV: a real survey
+    never knows it; the notebook uses it once to show what k-means recovers.
+    """
+    return _survey_with_truth(np.random.default_rng(SEED))[1]
+
+
+def true_ratings() -> dict[str, pd.DataFrame]:
+    """Noise-free brand and ideal ratings (4 + loadings . position, clipped to 1-7).
+
+    What ``stp_brand_ratings`` / ``stp_ideal_points`` would hold without the survey noise
+    (SD 0.3 for brands, 0.15 for ideals): the truth a perceptual map estimates.
+    """
+    loadings = np.array([ATTRIBUTE_LOADINGS[a] for a in ATTRIBUTES])
+    out = {}
+    for name, positions, key in (("stp_brand_ratings", BRAND_POSITIONS, "brand"),
+                                 ("stp_ideal_points", IDEAL_POSITIONS, "segment")):
+        rows = {n: np.clip(4 + loadings @ np.array(pos), 1, 7) for n, pos in positions.items()}
+        frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(ATTRIBUTES))
+        out[name] = frame.rename_axis(key)
+    return out
 
 
 def _ratings(rng: np.random.Generator, positions: dict, noise: float) -> pd.DataFrame:
