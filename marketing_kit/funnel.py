@@ -21,7 +21,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from marketing_kit._validate import (
     check_choice,
@@ -216,6 +215,8 @@ def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tu
     >>> [round(v, 3) for v in wilson_interval(12, 65)]
     [0.109, 0.296]
     """
+    from scipy.stats import binomtest  # imported here: scipy.stats is slow to import
+
     n = check_count("trials", trials)
     if n == 0:
         raise ValueError("trials must be positive (no proportion without trials)")
