@@ -19,6 +19,8 @@ from pathlib import Path
 
 import nbformat
 
+from marketing_kit.i18n.edition import english_name
+
 ROOT = Path(__file__).resolve().parents[1]
 MARK = "setup_cell"
 
@@ -57,7 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only report, change nothing")
     args = parser.parse_args(argv)
     text = setup_text(args.root)
-    paths = sorted((args.root / "solutions").glob("*/*.ipynb"))
+    # Korean twins are generated from their English source (marketing_kit.i18n.edition), which
+    # carries the cell into them: only English sources are edited here.
+    paths = [p for p in sorted((args.root / "solutions").glob("*/*.ipynb"))
+             if english_name(p.parent.name) is None]
     missing = []
     for path in paths:
         notebook = nbformat.read(path, as_version=4)
