@@ -122,7 +122,11 @@ def snapshot(course: Path) -> dict[str, str]:
 
 
 def hidden_lines(source: nbformat.NotebookNode) -> list[str]:
-    """The non-trivial lines of every hidden-test region of the source notebook."""
+    """The code lines of every hidden-test region of the source notebook.
+
+    Lines that are only a string (an assertion message, meant for the student) and short
+    lines are left out.
+    """
     lines = []
     for cell in source.cells:
         if battery.is_test(cell):
@@ -132,7 +136,7 @@ def hidden_lines(source: nbformat.NotebookNode) -> list[str]:
                     inside = True
                 elif "END HIDDEN TESTS" in line:
                     inside = False
-                elif inside and len(line.strip()) > 12:
+                elif inside and len(line.strip()) > 12 and line.strip()[0] not in "'\"f":
                     lines.append(line.strip())
     return lines
 
@@ -258,14 +262,20 @@ def test_no_hidden_test_in_outputs_or_feedback(graded):
     assert all(graded["feedback"].values()), graded["feedback"]
     secret = hidden_lines(graded["source"])
     assert secret, "the source notebook has no hidden tests: the check tests nothing"
+    # The attacker's own outputs (its read attack printed there when it worked).
+    shown = outputs_text(autograded_nb(graded, "attacker"))
+    assert "HIDDEN TESTS" not in shown
+    assert not [line for line in secret if line in shown]
     for student in graded["ok"]:
-        shown = outputs_text(autograded_nb(graded, student))
-        assert "HIDDEN TESTS" not in shown
-        assert not [line for line in secret if line in shown]
-        for page in (graded["course"] / "feedback" / student / A).glob("*.html"):
+        submitted = graded["course"] / "submitted" / student / A / NAME
+        own = {line.strip() for cell in nbformat.read(submitted, as_version=4).cells
+               for line in cell.source.splitlines()}
+        pages = list((graded["course"] / "feedback" / student / A).glob("*.html"))
+        assert pages, f"no feedback for {student}"
+        for page in pages:
             text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
             assert "HIDDEN TESTS" not in text, f"{student}: hidden tests in feedback"
-            leaked = [line for line in secret if line in text]
+            leaked = [line for line in secret if line in text and line not in own]
             assert not leaked, f"{student}'s feedback shows hidden tests: {leaked[:3]}"
             assert "hidden tests: not shown" in text
     # A failed hidden check still tells the student why (its assertion message).
@@ -325,7 +335,7 @@ def bare_kernels(tmp_path_factory):
 #: What each attack does to the course when nothing stops it.
 DAMAGE = {
     "read_hidden": lambda r: "BEGIN HIDDEN TESTS" in r["text"],
-    "write_gradebook": lambda r: r["extra"] > 0,
+    "extra_credit": lambda r: r["extra"] > 0,
     "overwrite_peer": lambda r: f"submitted/peer/{A}/{NAME}" in r["changed"],
     "write_config": lambda r: "nbgrader_config.py" in r["changed"],
     "loopback": lambda r: len(r["hits"]) > 0,

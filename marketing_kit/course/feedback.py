@@ -8,7 +8,7 @@ student the hidden tests and their expected values. :class:`RedactHiddenTests`, 
 the HTML is made:
 
 - the ``### BEGIN HIDDEN TESTS`` ... ``### END HIDDEN TESTS`` region becomes one comment line,
-  ``# hidden tests: not shown (this cell is worth N points; its score is above)``;
+  ``# hidden tests: not shown (this cell is worth 2 points; its score is above)``;
 - an error output keeps its name and message (the failed check's assertion message, written
   for the student) but loses the traceback, whose context lines quote the failing source line;
 - the visible checks and the score stay.
@@ -20,8 +20,8 @@ from nbgrader import utils
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-#: What replaces a hidden-test region; ``{points}`` is the cell's points.
-PLACEHOLDER = "# hidden tests: not shown (this cell is worth {points:g} points; its score is above)"
+#: What replaces a hidden-test region; ``{points}`` is the cell's points ("1 point", "2 points").
+PLACEHOLDER = "# hidden tests: not shown (this cell is worth {points}; its score is above)"
 
 
 def redact_source(source: str, begin: str, end: str, placeholder: str) -> tuple[str, bool]:
@@ -60,7 +60,7 @@ class RedactHiddenTests(NbGraderPreprocessor):
         points = float(cell.metadata.get("nbgrader", {}).get("points", 0) or 0)
         cell.source, removed = redact_source(
             cell.source, self.begin_test_delimeter, self.end_test_delimeter,
-            self.placeholder.format(points=points))
+            self.placeholder.format(points=f"{points:g} point" + ("" if points == 1 else "s")))
         if removed:
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "error":
