@@ -193,3 +193,14 @@ def test_a_roster_of_the_wrong_lms_is_refused(course, tmp_path, texts):
     sheet = moodle_worksheet(tmp_path / "worksheet.csv")
     with pytest.raises(ValueError, match="not a Canvas gradebook export"):
         collect_download(course, ASSIGNMENT, archive, roster=sheet)
+
+
+def test_the_zip_of_another_assignment_is_not_taken_as_renamed_files(course, tmp_path, texts):
+    other = next(a for a in assignments() if a != ASSIGNMENT)
+    archive = tmp_path / "wrong.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(f"kimminji_10001_50001_{other}.ipynb", texts["correct"])
+    report = collect_download(course, ASSIGNMENT, archive)
+    (row,) = report.rows
+    assert row.status == "skipped" and f"a notebook of {other}" in row.note
+    assert report.collected == []

@@ -160,8 +160,13 @@ def _valid_json(data: bytes) -> bool:
         return False
 
 
-def _target(file: str, release: list[str], only: bool) -> tuple[str | None, str]:
-    """The release notebook ``file`` stands for, and a note on how it was matched."""
+def _target(file: str, release: list[str], only: bool,
+            others: dict[str, str] | None = None) -> tuple[str | None, str]:
+    """The release notebook ``file`` stands for, and a note on how it was matched.
+
+    ``others`` maps the notebook names of the *other* assignments to their assignment: such a
+    file is never taken as a renamed copy (the zip of another assignment).
+    """
     stem = file.removesuffix(".ipynb")
     m = _COPY.match(stem)
     if file in release:
@@ -169,6 +174,9 @@ def _target(file: str, release: list[str], only: bool) -> tuple[str | None, str]
     if m and f"{m['stem']}.ipynb" in release:
         kind = "resubmission" if m["copy"].startswith("-") else "browser copy"
         return f"{m['stem']}.ipynb", f"{kind} {file!r} taken as {m['stem']}.ipynb"
+    other = (others or {}).get(f"{m['stem']}.ipynb" if m else file)
+    if other:
+        return None, f"a notebook of {other}, not of this assignment (wrong download?)"
     if only and len(release) == 1:
         return release[0], f"renamed file {file!r} taken as {release[0]} (the only notebook)"
     return None, f"not a notebook of the release (expected {', '.join(release)})"
@@ -186,6 +194,8 @@ def collect_download(root: str | Path, assignment: str, archive: str | Path,
     root = Path(root).resolve()
     release_dir = root / "notebooks" / assignment
     release = sorted(p.name for p in release_dir.glob("*.ipynb"))
+    others = {p.name: p.parent.name for p in (root / "notebooks").glob("*/*.ipynb")
+              if p.parent.name != assignment and p.name not in release}
     if not release:
         raise ValueError(f"no release of {assignment!r} in {root / 'notebooks'}: run release first")
     members: list[rosters.Member] = []
@@ -225,7 +235,7 @@ def collect_download(root: str | Path, assignment: str, archive: str | Path,
             if not entry.file.endswith(".ipynb"):
                 report.rows.append(Row(entry.path, student, name, "skipped", "not a notebook"))
                 continue
-            target, note = _target(entry.file, release, len(notebooks) == 1)
+            target, note = _target(entry.file, release, len(notebooks) == 1, others)
             if target is None:
                 report.rows.append(Row(entry.path, student, name, "skipped", note))
                 continue
