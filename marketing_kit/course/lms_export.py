@@ -86,7 +86,8 @@ def export_lms(root: str | Path, out: str | Path, assignments: Sequence[str], sy
     origin.update({s: m.lms for s, m in members.items() if m.lms})
     students = sorted({s for rows in table.values() for s in rows
                        if origin.get(s, system) == system},
-                      key=lambda s: (members[s].name if s in members else "", s))
+                      key=lambda s: (members[s].last_name, members[s].first_name, s)
+                      if s in members else ("", "", s))
 
     def value(assignment: str, student: str) -> str:
         status, score, worth = table[assignment].get(student, (MISSING, None, 0.0))
