@@ -291,3 +291,25 @@ def test_claim_growth_plan_margin():
 def test_claims_count():
     claims = [name for name in globals() if name.startswith("test_claim_")]
     assert len(claims) >= 20, claims
+
+
+def test_claim_sbg_fit_and_truth(invoices):
+    counts = ltv.cohort_counts(invoices, "account_id", "invoice_date")
+    fit = ltv.fit_sbg(counts)
+    assert_states(TEXT, f"($\\alpha$ = {fit.alpha:.2f}, $\\beta$ = {fit.beta:.2f}, mean monthly "
+                        f"churn {100 * fit.mean_churn:.1f} %)", "sBG estimates")
+    fitted, truth = ltv.sbg_survival(fit, 18), saas.true_survival(18, invoices)
+    assert (fitted - truth).abs().max() < 0.03
+    assert_states(TEXT, "stays within 0.03 of the generator's true curve", "sBG vs truth")
+    assert_states(TEXT, f"(at month 12: {fitted[12]:.2f} fitted, {truth[12]:.2f} true)", "month 12")
+
+
+def test_claim_sbg_retention_and_residual_values(invoices):
+    fit = ltv.fit_sbg(ltv.cohort_counts(invoices, "account_id", "invoice_date"))
+    rates = ltv.sbg_retention_rates(fit, 12)
+    assert_states(TEXT, f"Retention rises from {100 * rates[1]:.1f} % in month 1 to "
+                        f"{100 * rates[12]:.1f} % in month 12", "sBG retention rates")
+    new, year = (ltv.sbg_residual_value(fit, 159.2, 0.01, renewals=n) for n in (0, 12))
+    assert_states(TEXT, f"worth about \\${new:,.0f} of future margin, one that has already paid a "
+                        f"year about \\${year:,.0f}", "sBG residual values")
+    assert_states(TEXT, f"new account's\n\\${new:,.0f}", "exercise 11 hint")
