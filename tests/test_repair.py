@@ -172,6 +172,17 @@ def test_duplicated_ids_and_copied_cells_leave_one_graded_cell(course, reference
     assert len({c.id for c in repaired.cells}) == len(repaired.cells)
 
 
+def test_an_answer_carrying_another_answers_metadata_gets_its_own_back(course, reference):
+    data = as_json(course["solution"])
+    answers = [i for i, c in enumerate(data["cells"])
+               if c["metadata"].get("nbgrader", {}).get("solution") and c["cell_type"] == "code"]
+    first_meta = data["cells"][answers[0]]["metadata"]["nbgrader"]
+    data["cells"][answers[1]]["metadata"]["nbgrader"] = copy.deepcopy(first_meta)
+    repaired = sanitize(course, data)
+    assert graded(repaired) == graded(reference)
+    assert len(repaired.cells) == len(reference.cells)
+
+
 @pytest.mark.parametrize("new_type", ["markdown", "raw"])
 def test_a_retyped_answer_or_test_gets_its_type_back(course, reference, new_type):
     data = as_json(course["solution"])
@@ -275,14 +286,17 @@ def test_a_forged_cell_becomes_ordinary(course, reference):
     assert repaired.cells[-1].source == "pass" and "nbgrader" not in repaired.cells[-1].metadata
 
 
-def test_a_deleted_answer_comes_back_as_the_stub(course):
+@pytest.mark.parametrize("cell_type", ["code", "markdown"])
+def test_a_deleted_answer_comes_back_as_the_stub_without_the_mark_scheme(course, cell_type):
     data = as_json(course["solution"])
-    a = answer_ix(data)
+    a = first(data, lambda c: c["metadata"].get("nbgrader", {}).get("solution")
+              and c["cell_type"] == cell_type)
     key = data["cells"][a]["metadata"]["nbgrader"]["grade_id"]
     del data["cells"][a]
     repaired = sanitize(course, data)
     stub = next(c for c in course["release"].cells if grade_id(c) == key)
-    assert next(c for c in repaired.cells if grade_id(c) == key).source == stub.source
+    back = next(c for c in repaired.cells if grade_id(c) == key)
+    assert back.source == stub.source and "MARK SCHEME" not in back.source
 
 
 @pytest.mark.parametrize("text, reason", [

@@ -37,7 +37,7 @@ SCHEMA_VERSION = 3
 #: A plain cell is taken for a locked cell that lost its metadata only this similar to it.
 LOCKED_SIMILARITY = 0.9
 _CELL_ID = re.compile(r"^[a-zA-Z0-9_-]{1,64}$")
-_HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS\n.*?[ \t]*### END HIDDEN TESTS\n?", re.S)
+_REGIONS = ("HIDDEN TESTS", "MARK SCHEME")
 
 
 @dataclass(frozen=True)
@@ -61,8 +61,17 @@ class KnownCell:
 
     @property
     def visible(self) -> str:
-        """The source as the release shows it: hidden tests removed (nbgrader ClearHiddenTests)."""
-        return _HIDDEN.sub("", self.source)
+        """The source as the release shows it: hidden tests and mark schemes removed."""
+        lines, inside = [], None  # line by line, as nbgrader's ClearHiddenTests does
+        for line in self.source.split("\n"):
+            begins = [r for r in _REGIONS if f"BEGIN {r}" in line]
+            if inside is None and begins:
+                inside = begins[0]
+            elif inside is not None and f"END {inside}" in line:
+                inside = None
+            elif inside is None:
+                lines.append(line)
+        return "\n".join(lines)
 
     def metadata(self) -> dict:
         """The nbgrader metadata ``generate_assignment`` gave this cell in the release."""
@@ -129,16 +138,16 @@ def _conflicts(meta: dict, known: KnownCell) -> bool:
 
 
 def _choose(known: KnownCell, slot: list[int], cells: list, names: set[str],
-            ordinary: frozenset[str], loose: bool) -> int | None:
+            matched: set[str], ordinary: frozenset[str], loose: bool) -> int | None:
     """The submitted cell that is ``known``, among the unclaimed cells of its slot, or None.
 
     Sure matches (``loose`` False): a cell carrying ``known``'s grade_id (for a test or
     prompt, the copy with the instructor's source first); then one with ``known``'s checksum
     or exact source. Loose matches: a cell with nbgrader metadata under an unknown or missing
-    grade_id and no conflicting role (same role first, then the most similar source); then a
-    cell without nbgrader metadata: for an answer, the only such cell in the slot that is not
-    one of the instructor's ordinary cells; for a test or prompt, the most similar one if at
-    least :data:`LOCKED_SIMILARITY` alike.
+    grade_id, or a copy of a grade_id another cell has won, with no conflicting role (same
+    role first, then the most similar source); then a cell without nbgrader metadata: for an
+    answer, the only such cell in the slot that is not one of the instructor's ordinary cells;
+    for a test or prompt, the most similar one if at least :data:`LOCKED_SIMILARITY` alike.
     """
     same = [i for i in slot if _claimed(cells[i]) == known.name]
     if same:
@@ -152,7 +161,8 @@ def _choose(known: KnownCell, slot: list[int], cells: list, names: set[str],
             return i
     if not loose:
         return None
-    stray = [i for i in slot if _meta(cells[i]) is not None and _claimed(cells[i]) not in names
+    stray = [i for i in slot if _meta(cells[i]) is not None
+             and (_claimed(cells[i]) not in names or _claimed(cells[i]) in matched)
              and not _conflicts(_meta(cells[i]), known)]
     if stray:
         def fit(i: int) -> tuple[bool, float]:
@@ -189,7 +199,7 @@ def _match(cells: list, known: list[KnownCell], ordinary: frozenset[str]) -> dic
                 lo, hi = -1, len(cells)
             taken = set(match.values())
             slot = [i for i in range(lo + 1, hi) if i not in taken]
-            found = _choose(k, slot, cells, names, ordinary, loose)
+            found = _choose(k, slot, cells, names, set(match), ordinary, loose)
             if found is not None:
                 match[k.name] = found
     return match
@@ -198,7 +208,7 @@ def _match(cells: list, known: list[KnownCell], ordinary: frozenset[str]) -> dic
 def _new_cell(known: KnownCell) -> NotebookNode:
     make = nbformat.v4.new_code_cell if known.cell_type == "code" else \
         nbformat.v4.new_markdown_cell
-    cell = make(source=known.source)
+    cell = make(source=known.visible if known.solution else known.source)  # no rubric
     cell.metadata = NotebookNode({"deletable": False, "nbgrader": known.metadata()})
     if known.locked:
         cell.metadata["editable"] = False
@@ -245,7 +255,7 @@ def repair(nb: NotebookNode, known: list[KnownCell], kernelspec: dict | None = N
             _set_type(cell, k.cell_type)
         if k.restored and cell.source != k.source:
             cell.source = k.source
-        if _meta(cell) != k.metadata():
+        if {**(_meta(cell) or {}), "checksum": None} != {**k.metadata(), "checksum": None}:
             note(f"cell '{k.name}': nbgrader metadata restored from the gradebook")
         cell.metadata["nbgrader"] = k.metadata()
         where[k.name] = cell
