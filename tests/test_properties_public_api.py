@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import math
+import pkgutil
 import warnings
 
 import numpy as np
@@ -17,8 +18,14 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-TOPICS = ("social_roi", "swot", "nps", "funnel", "abm", "web_analytics", "plc", "attribution",
-          "channels", "ltv", "ltv_models", "stp")
+import marketing_kit
+
+#: Modules of the package that are not topic modules (no junk sweep: loaders, CLI, course tools).
+NOT_TOPICS = {"datasets", "__main__", "_validate"}
+#: Every topic module, found by listing the package, so a new one is swept without being named.
+TOPICS = tuple(sorted(
+    info.name for info in pkgutil.iter_modules(marketing_kit.__path__)
+    if not info.ispkg and info.name not in NOT_TOPICS and not info.name.startswith("_")))
 
 
 def public_functions() -> list[tuple[str, object, int]]:
