@@ -117,6 +117,12 @@ def _social_roi() -> widgets.Widget:
     return explorer(datasets.load("social_roi_channels"))
 
 
+def _getting_started() -> widgets.Widget:
+    from marketing_kit.widgets.getting_started import explorer
+
+    return explorer(datasets.load("social_weekly"))
+
+
 # Explorer class name -> how its notebook builds it (a builder may return a Tab of several).
 RECIPES: dict[str, Callable[[], widgets.Widget]] = {
     "StpExplorer": _stp,
@@ -130,6 +136,7 @@ RECIPES: dict[str, Callable[[], widgets.Widget]] = {
     "AccountTimeline": _funnel,
     "AttributionExplorer": _attribution,
     "SocialRoiExplorer": _social_roi,
+    "GettingStartedExplorer": _getting_started,
 }
 
 
