@@ -238,6 +238,11 @@ def test_wilson_interval_matches_the_closed_form():
     assert math.isclose(low, centre - half, rel_tol=1e-9)
     assert math.isclose(high, centre + half, rel_tol=1e-9)
     assert fn.wilson_interval(0, 10)[0] == 0.0 and fn.wilson_interval(10, 10)[1] == 1.0
+    from scipy.stats import binomtest
+
+    for k, n, level in [(0, 10, 0.95), (7, 30, 0.9), (40, 117, 0.99), (10, 10, 0.95)]:
+        ci = binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+        assert np.allclose(fn.wilson_interval(k, n, level), (ci.low, ci.high), atol=1e-12)
 
 
 def test_step_intervals_cover_the_step_rates():
