@@ -161,6 +161,23 @@ def kernel_env(parent: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def _copy_matplotlib_cache(destination: str) -> None:
+    """Give the kernel a copy of the grader's matplotlib font cache.
+
+    Without it every sandboxed kernel (an empty home) rebuilds the font list on its first
+    plot, seconds on a loaded machine, which pushes the first cell towards the cell timeout.
+    """
+    os.makedirs(destination, exist_ok=True)
+    try:
+        import matplotlib
+        from matplotlib import font_manager  # noqa: F401 - builds the cache if missing
+
+        for path in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+            shutil.copy2(path, destination)
+    except Exception:  # no matplotlib, or an unwritable cache: the kernel builds its own
+        pass
+
+
 def scratch_copy(cwd: str, destination: str) -> None:
     """Copy the kernel's working folder to ``destination``, without notebooks or checkpoints.
 
@@ -241,16 +258,19 @@ class SandboxKernelManager(AsyncKernelManager):
             cwd = os.path.realpath(kw.get("cwd") or os.getcwd())
             self._scratch = tempfile.mkdtemp(prefix="mk-scratch-")
             scratch_copy(cwd, self._scratch)
+            mpl = os.path.join(self._channel_dir, "matplotlib")
+            _copy_matplotlib_cache(mpl)
             uid = self._uid() if os.geteuid() == 0 else None
             if uid is not None:
-                for folder, _, files in os.walk(self._scratch):
+                for folder, _, files in [*os.walk(self._scratch), *os.walk(mpl)]:
                     for path in (folder, *(os.path.join(folder, f) for f in files)):
                         os.lchown(path, uid, uid)
             limits = rlimits(self.memory_limit, self.cpu_seconds, self.process_limit,
                              self.file_size_limit)
+            env = {**kernel_env(kw.get("env") or dict(os.environ)), "MPLCONFIGDIR": mpl}
             kernel_cmd = bwrap_command(
                 kernel_cmd, cwd=cwd, scratch=self._scratch, channel_dir=self._channel_dir,
-                env=kernel_env(kw.get("env") or dict(os.environ)), limits=limits, uid=uid,
+                env=env, limits=limits, uid=uid,
                 read_only=read_only_paths(list(self.extra_read_paths)), tmp_bytes=self.tmp_size,
                 bwrap=bwrap_path())
             # The kernel's own stdout (ipykernel's banner, raw writes of student subprocesses)

@@ -16,7 +16,8 @@ from __future__ import annotations
 import copy
 import time
 
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_async, run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Float, Integer
 
@@ -42,6 +43,20 @@ class SandboxedExecute(Execute):
         return kc
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None,
+                                 store_history=True):
+        try:
+            return await super().async_execute_cell(cell, cell_index, execution_count,
+                                                    store_history)
+        except CellTimeoutError:
+            # A kernel that exited mid-cell (``exit()``) can surface as an IOPub timeout:
+            # report it as the dead kernel it is, as stock nbgrader does.
+            if self.km is not None and not await ensure_async(self.km.is_alive()):
+                raise DeadKernelError("Kernel died") from None
+            raise
+
+    execute_cell = run_sync(async_execute_cell)
 
     def preprocess(self, nb, resources=None, km=None):
         pristine = copy.deepcopy(nb)
