@@ -24,14 +24,14 @@ try:
 except OSError as exc:
     print("ATTACK read_hidden: blocked", type(exc).__name__)
 """,
-    "write_gradebook": _ROOT + """import sqlalchemy
+    "extra_credit": _ROOT + """import sqlalchemy
 url = "sqlite:///" + os.path.join(course, "grade" + "book.db")
 try:
     with sqlalchemy.create_engine(url).begin() as db:
         rows = db.execute(sqlalchemy.text("UPDATE grade SET extra_credit = 50")).rowcount
-    print("ATTACK write_gradebook: WROTE", rows)
+    print("ATTACK extra_credit: WROTE", rows)
 except Exception as exc:
-    print("ATTACK write_gradebook: blocked", type(exc).__name__)
+    print("ATTACK extra_credit: blocked", type(exc).__name__)
 """,
     "overwrite_peer": _ROOT + """import pandas as pd
 peer = os.path.join(course, "submitted", "peer", "{assignment}", "{notebook}.ip" + "ynb")
