@@ -13,7 +13,8 @@ tests, notebook-level fields, nbformat versions; never an answer's code).
   undamaged solution, two damaged solutions and one damaged blank release. Each kind occurs
   at least once per batch (a drawn permutation of all kinds is dealt out, then more random
   damage is added). Every damaged solution must get a grade row with exactly the undamaged
-  solution's score, the damaged blank 0.
+  solution's score, the damaged blank 0. A truncated (not JSON) file in the same batch is
+  reported with its reason and the others are still graded.
 """
 
 from __future__ import annotations
@@ -125,8 +126,13 @@ def test_damaged_submissions_grade_like_the_solution(course, assignment, kinds, 
     subs = _batch(book, kinds, extra)
     for student, data in subs.items():
         rd.write_raw(root / "submitted" / student / assignment, book["name"], data)
-    outcomes = {o.student: o for o in grade_class(root, assignment, list(subs), workers=2,
-                                                   overrides=OVERRIDES)}
+    garbage = root / "submitted" / "garbage" / assignment / book["name"]
+    garbage.parent.mkdir(parents=True, exist_ok=True)
+    garbage.write_text('{"cells": [ truncated by the LMS', encoding="utf-8")
+    outcomes = {o.student: o for o in grade_class(root, assignment, [*subs, "garbage"],
+                                                   workers=2, overrides=OVERRIDES)}
+    unreadable = outcomes.pop("garbage")  # reported with its reason; the batch went on
+    assert not unreadable.ok and "not JSON" in unreadable.error, unreadable
     failed = {s: o.error for s, o in outcomes.items() if not o.ok}
     assert not failed, failed
     solution = outcomes["solution"]
