@@ -1,0 +1,189 @@
+"""Reading a Google Analytics 4 export: acquisition, engagement and key-event views with intervals.
+
+Seed ``003_acc37c7ae0022513.txt`` asks students to read the GA dashboard and say which
+strategy to follow; seed ``000_d34f38106fbbc562.txt`` tells how a B2B firm (엔픽) lifted its
+conversion rate after reading its web analytics. Definitions follow Google Analytics Help:
+"[GA4] Session" (answer 12798876: a session is *engaged* when it lasts longer than 10 seconds,
+has a key event, or has at least 2 page or screen views), "[GA4] Engagement rate and bounce
+rate" (answer 12195621: engagement rate = engaged sessions / sessions, bounce rate = 1 -
+engagement rate) and "[GA4] Default channel group" (answer 9756891). GA4 renamed
+"conversions" to *key events* in March 2024; here key events are counted once per session, so
+``key_event_rate`` = key events / sessions is GA4's *session key event rate*.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+from scipy.stats import binomtest
+
+from marketing_kit import web_analytics
+from marketing_kit._validate import (
+    check_choice,
+    check_dataframe,
+    check_number,
+    check_numeric_column,
+)
+
+DIMENSIONS = {"channel": "session_default_channel_group", "landing_page": "landing_page",
+              "device": "device_category", "date": "date"}
+METRICS = ("total_users", "new_users", "sessions", "engaged_sessions",
+           "user_engagement_duration", "key_events")
+RATES = {"engagement_rate": "engaged_sessions", "key_event_rate": "key_events"}
+
+
+def check_export(export: pd.DataFrame) -> pd.DataFrame:
+    """Validate a GA4 export (one row per date x dimensions, the :data:`METRICS` as counts)."""
+    check_dataframe("export", export, ("date", *METRICS))
+    values = {c: check_numeric_column("export", export, c, low=0, integer=True) for c in METRICS}
+    if (values["engaged_sessions"] > values["sessions"]).any():
+        raise ValueError("export['engaged_sessions'] must not exceed export['sessions']")
+    if (values["key_events"] > values["engaged_sessions"]).any():
+        raise ValueError("export['key_events'] must not exceed export['engaged_sessions'] "
+                         "(a session with a key event is engaged; count once per session)")
+    if (values["new_users"] > values["total_users"]).any():
+        raise ValueError("export['new_users'] must not exceed export['total_users']")
+    return export
+
+
+def _dimension(by: str) -> str:
+    check_choice("by", by, tuple(DIMENSIONS) + tuple(DIMENSIONS.values()) + ("month",))
+    return DIMENSIONS.get(by, by)
+
+
+def filter_export(export: pd.DataFrame, start: str | None = None, end: str | None = None,
+                  channel: str | None = None, device: str | None = None) -> pd.DataFrame:
+    """Rows from ``start`` to ``end`` (inclusive ISO dates, e.g. ``"2025-03-31"``), of one session
+    default channel group and one device category (``None`` or ``"All"`` keeps every value)."""
+    check_export(export)
+    dates = pd.to_datetime(export["date"])
+    keep = pd.Series(True, index=export.index)
+    for name, bound, side in (("start", start, 1), ("end", end, -1)):
+        if bound is not None:
+            try:
+                when = pd.Timestamp(bound)
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"{name} must be an ISO date such as '2025-01-31'") from error
+            keep &= (dates >= when) if side == 1 else (dates <= when)
+    for name, value, column in (("channel", channel, DIMENSIONS["channel"]),
+                                ("device", device, DIMENSIONS["device"])):
+        if value not in (None, "All"):
+            check_choice(name, value, sorted(export[column].unique()))
+            keep &= export[column] == value
+    subset = export[keep]
+    if subset.empty or subset["sessions"].sum() == 0:
+        raise ValueError(f"no sessions between start={start!r} and end={end!r} for "
+                         f"channel={channel!r}, device={device!r}: widen the selection")
+    return subset
+
+
+def report(export: pd.DataFrame, by: str = "channel") -> pd.DataFrame:
+    """GA4-style report per value of ``by`` (``"channel"``, ``"landing_page"``, ``"device"``,
+    ``"date"``, ``"month"`` or a column name), most sessions first.
+
+    Sums the :data:`METRICS` and adds ``engagement_rate``, ``bounce_rate`` (1 - engagement rate),
+    ``key_event_rate`` (key events / sessions), ``avg_engagement_time`` (engagement seconds per
+    session), ``new_user_share`` (new / total users), ``share_of_sessions`` and
+    ``share_of_key_events``. Users summed over daily rows count a person once per row, so they
+    overstate GA4's de-duplicated user count: compare rates, not summed users.
+    """
+    check_export(export)
+    column = _dimension(by)
+    keys = export["date"].astype(str).str[:7] if column == "month" else export[column]
+    table = export[list(METRICS)].groupby(keys.rename(column)).sum()
+    table = table[table["sessions"] > 0]
+    table["engagement_rate"] = table["engaged_sessions"] / table["sessions"]
+    table["bounce_rate"] = 1 - table["engagement_rate"]
+    table["key_event_rate"] = table["key_events"] / table["sessions"]
+    table["avg_engagement_time"] = table["user_engagement_duration"] / table["sessions"]
+    table["new_user_share"] = table["new_users"] / table["total_users"].where(
+        table["total_users"] > 0)
+    table["new_user_share"] = table["new_user_share"].fillna(0.0)
+    table["share_of_sessions"] = table["sessions"] / table["sessions"].sum()
+    table["share_of_key_events"] = table["key_events"] / max(table["key_events"].sum(), 1)
+    if column in ("date", "month"):
+        return table.sort_index()
+    return table.sort_values("sessions", ascending=False)
+
+
+def rate_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    """Wilson score interval for ``successes / trials`` (Wilson 1927, *JASA* 22; computed with
+    ``scipy.stats.binomtest(...).proportion_ci(method="wilson")``)."""
+    n = int(check_number("trials", trials, low=1, integer=True))
+    k = int(check_number("successes", successes, low=0, high=n, integer=True))
+    level = check_number("confidence", confidence, low=0, high=1, low_open=True, high_open=True)
+    ci = binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+    return float(ci.low), float(ci.high)
+
+
+def with_intervals(table: pd.DataFrame, rate: str = "key_event_rate",
+                   confidence: float = 0.95) -> pd.DataFrame:
+    """``table`` (from :func:`report`) with Wilson ``ci_low``/``ci_high`` columns for ``rate``."""
+    check_choice("rate", rate, tuple(RATES))
+    check_dataframe("table", table, ("sessions", RATES[rate]))
+    bounds = [rate_interval(int(k), int(n), confidence)
+              for k, n in zip(table[RATES[rate]], table["sessions"], strict=True)]
+    out = table.copy()
+    out["ci_low"], out["ci_high"] = [b[0] for b in bounds], [b[1] for b in bounds]
+    return out
+
+
+def compare(export: pd.DataFrame, by: str, group_a: str, group_b: str,
+            rate: str = "key_event_rate", confidence: float = 0.95) -> web_analytics.ABTest:
+    """Two-proportion z-test of ``group_b`` against ``group_a`` on ``rate`` (per session), with a
+    CI for the difference (:func:`marketing_kit.web_analytics.ab_test`). An observational split,
+    not an experiment: it says the gap is not noise, not what causes it."""
+    check_choice("rate", rate, tuple(RATES))
+    table = report(export, by)
+    for name, group in (("group_a", group_a), ("group_b", group_b)):
+        check_choice(name, group, [str(v) for v in table.index])
+    a, b = table.loc[group_a], table.loc[group_b]
+    return web_analytics.ab_test(int(a[RATES[rate]]), int(a["sessions"]), int(b[RATES[rate]]),
+                                 int(b["sessions"]), confidence)
+
+
+def seasonality(export: pd.DataFrame) -> pd.DataFrame:
+    """Sessions per day by calendar month and ``index`` = that over the year's sessions per day
+    (1.0 = an average month; weekends and holidays pull a month down)."""
+    check_export(export)
+    dates = pd.to_datetime(export["date"])
+    per_month = export["sessions"].groupby(dates.dt.month.rename("month")).sum()
+    days = dates.groupby(dates.dt.month.rename("month")).nunique()
+    table = pd.DataFrame({"sessions": per_month, "days": days})
+    table["sessions_per_day"] = table["sessions"] / table["days"]
+    table["index"] = table["sessions_per_day"] / (table["sessions"].sum() / table["days"].sum())
+    return table
+
+
+_SOCIAL = re.compile(r"^(facebook|fb|instagram|ig|linkedin|lnkd\.in|twitter|t\.co|x\.com|"
+                     r"youtube|tiktok|pinterest)(\.com)?$")
+_SEARCH = re.compile(r"^(google|naver|bing|daum|yahoo|duckduckgo|baidu)(\.com)?$")
+_EMAIL = ("email", "e-mail", "e_mail", "e mail")
+_PAID = re.compile(r"^(.*cp.*|ppc|retargeting|paid.*)$")
+
+
+def channel_group(source: str, medium: str) -> str:
+    """GA4's default channel group for a session source and medium (the UTM ``utm_source`` and
+    ``utm_medium``), after the rules of Google Analytics Help answer 9756891, simplified: Direct,
+    Paid Search, Paid Social, Organic Search, Organic Social, Email, Display, Referral, else
+    Unassigned. Matching is case-insensitive. The real rules use Google's lists of search and
+    social sites and campaign names; this subset covers the common sources."""
+    for name, value in (("source", source), ("medium", medium)):
+        if not isinstance(value, str) or not value.strip():
+            raise TypeError(f"{name} must be a non-empty string such as 'google', got {value!r}")
+    source, medium = source.strip().lower(), medium.strip().lower()
+    if source == "(direct)" and medium in ("(none)", "(not set)"):
+        return "Direct"
+    paid = bool(_PAID.match(medium))
+    if _SEARCH.match(source):
+        return "Paid Search" if paid else "Organic Search"
+    if _SOCIAL.match(source) or medium in ("social", "social-network", "social-media", "sm"):
+        return "Paid Social" if paid else "Organic Social"
+    if medium in _EMAIL or source in _EMAIL:
+        return "Email"
+    if medium in ("display", "banner", "expandable", "interstitial", "cpm"):
+        return "Display"
+    if medium == "referral":
+        return "Referral"
+    return "Unassigned"
