@@ -313,3 +313,21 @@ def test_claim_sbg_retention_and_residual_values(invoices):
     assert_states(TEXT, f"worth about \\${new:,.0f} of future margin, one that has already paid a "
                         f"year about \\${year:,.0f}", "sBG residual values")
     assert_states(TEXT, f"new account's\n\\${new:,.0f}", "exercise 11 hint")
+
+
+def test_claim_value_map_is_relative():
+    import nbformat
+    from notebook_claims import notebook_path
+
+    cells = nbformat.read(notebook_path("04-customer-value-ltv"), as_version=4).cells
+    source = next(c.source for c in cells if c.cell_type == "code" and "value_map = " in c.source)
+    scope = {"pd": pd, "ltv": ltv}
+    exec(source, scope)  # the case table as the notebook builds it
+    values = scope["value_map"]["customer_value"]
+    ours, rival = values["our Growth plan"], values["rival app"]
+    assert values.idxmax() == "our Growth plan"
+    assert_states(TEXT, f"outweigh what it gives (−{-values['paper & spreadsheet']:.0f})", "sheet")
+    assert scope["offers"].loc["rival app", "monetary"] < scope["offers"].loc["our Growth plan",
+                                                                                 "monetary"]
+    assert_states(TEXT, f"our plan's value of {ours:.0f} beats the rival's {rival:.0f} by "
+                        f"{ours - rival:.0f}, although the rival is cheaper", "value map")
