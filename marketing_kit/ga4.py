@@ -47,9 +47,14 @@ def check_export(export: pd.DataFrame) -> pd.DataFrame:
     return export
 
 
-def _dimension(by: str) -> str:
-    check_choice("by", by, tuple(DIMENSIONS) + tuple(DIMENSIONS.values()) + ("month",))
-    return DIMENSIONS.get(by, by)
+def _dimension(export: pd.DataFrame, by: str) -> str:
+    if not isinstance(by, str):
+        raise TypeError(f"by must be a dimension name such as 'channel', got {by!r}")
+    column = DIMENSIONS.get(by, by)
+    if column != "month" and column not in export.columns:
+        raise ValueError(f"by must be one of {[*DIMENSIONS, 'month']} or a column of the export, "
+                         f"got {by!r}")
+    return column
 
 
 def filter_export(export: pd.DataFrame, start: str | None = None, end: str | None = None,
@@ -89,7 +94,7 @@ def report(export: pd.DataFrame, by: str = "channel") -> pd.DataFrame:
     overstate GA4's de-duplicated user count: compare rates, not summed users.
     """
     check_export(export)
-    column = _dimension(by)
+    column = _dimension(export, by)
     keys = export["date"].astype(str).str[:7] if column == "month" else export[column]
     table = export[list(METRICS)].groupby(keys.rename(column)).sum()
     table = table[table["sessions"] > 0]

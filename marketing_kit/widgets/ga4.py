@@ -1,0 +1,155 @@
+"""A small GA4-style dashboard: date range, channel group and device drive key metrics and charts.
+
+Every number comes from :mod:`marketing_kit.ga4` (``filter_export`` then ``report``).
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import pandas as pd
+from matplotlib.figure import Figure
+
+from marketing_kit import ga4
+from marketing_kit.widgets._base import Explorer, figure_png
+
+KPI_LABELS = {"sessions": "Sessions", "engaged_sessions": "Engaged sessions",
+              "engagement_rate": "Engagement rate", "key_events": "Key events",
+              "key_event_rate": "Session key event rate",
+              "avg_engagement_time": "Avg engagement time / session"}
+
+
+def _format(name: str, value: float) -> str:
+    if name.endswith("rate"):
+        return f"{value:.1%}" if name == "engagement_rate" else f"{value:.2%}"
+    if name == "avg_engagement_time":
+        return f"{value:.0f} s"
+    return f"{value:,.0f}"
+
+
+class Ga4DashboardExplorer(Explorer):
+    """Date-range slider, channel-group and device drop-downs over a GA4 export.
+
+    ``selection`` holds the filtered rows, ``kpis`` the totals (a Series with sessions, engaged
+    sessions, engagement rate, key events, key-event rate, engagement seconds per session),
+    ``table`` the landing-page report and ``weekly`` sessions and key events per week; ``image``
+    shows the weekly trend and the key-event rate by landing page.
+    """
+
+    def __init__(self, export: pd.DataFrame) -> None:
+        self.export = ga4.check_export(export)
+        dates = sorted(pd.to_datetime(export["date"]).dt.strftime("%Y-%m-%d").unique())
+        channels = sorted(export[ga4.DIMENSIONS["channel"]].unique())
+        devices = sorted(export[ga4.DIMENSIONS["device"]].unique())
+        controls: dict[str, widgets.Widget] = {
+            "dates": widgets.SelectionRangeSlider(options=dates, index=(0, len(dates) - 1),
+                                                  description="Date range",
+                                                  continuous_update=False,
+                                                  layout=widgets.Layout(width="520px")),
+            "channel": widgets.Dropdown(options=["All", *channels], value="All",
+                                        description="Channel group"),
+            "device": widgets.Dropdown(options=["All", *devices], value="All",
+                                       description="Device"),
+        }
+        for control in controls.values():
+            control.style = {"description_width": "100px"}
+        self.cards = widgets.HTML()
+        self.image = widgets.Image(format="png")
+        self.table_html = widgets.HTML()
+        super().__init__(controls, [controls["dates"],
+                                    widgets.HBox([controls["channel"], controls["device"]]),
+                                    self.cards, self.image, self.table_html])
+        self.refresh()
+
+    def update(self) -> None:
+        start, end = self.controls["dates"].value
+        self.selection = ga4.filter_export(self.export, start, end, self.controls["channel"].value,
+                                           self.controls["device"].value)
+        totals = ga4.report(self.selection.assign(site="All"), "site").iloc[0]
+        self.kpis = totals[list(KPI_LABELS)]
+        self.table = ga4.report(self.selection, "landing_page")
+        self.weekly = weekly_totals(self.selection)
+        self.cards.value = "".join(
+            "<div style='display:inline-block;margin:4px 14px 4px 0'><div style='font-size:11px;"
+            f"color:#555'>{label}</div><div style='font-size:20px;font-weight:600'>"
+            f"{_format(name, self.kpis[name])}</div></div>" for name, label in KPI_LABELS.items())
+        shown = self.table[["sessions", "engagement_rate", "key_events", "key_event_rate"]]
+        self.table_html.value = shown.to_html(
+            formatters={"engagement_rate": "{:.1%}".format, "key_event_rate": "{:.2%}".format,
+                        "sessions": "{:,}".format}, index_names=False)
+        self.image.value = figure_png(dashboard_chart(self.weekly, self.table))
+
+
+def weekly_totals(export: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Sessions and key events per week (Monday start); only complete weeks (7 dates in the
+    data) are kept when there are any, so a half week at either end does not look like a dip.
+    With ``by`` (a dimension), sessions per week in one column per value."""
+    dates = pd.to_datetime(export["date"])
+    weeks = dates.dt.to_period("W").dt.start_time.rename("week")
+    complete = dates.groupby(weeks).nunique() == 7
+    if by is None:
+        table = export[["sessions", "key_events"]].groupby(weeks).sum()
+    else:
+        column = ga4.DIMENSIONS.get(by, by)
+        table = export.groupby([weeks, export[column]])["sessions"].sum().unstack(fill_value=0)
+    return table[complete.reindex(table.index)] if complete.any() else table
+
+
+def dashboard_chart(weekly: pd.DataFrame, pages: pd.DataFrame) -> Figure:
+    """Left: sessions per week (bars: key events on a second axis). Right: key-event rate by
+    landing page with 95 % Wilson intervals (:func:`marketing_kit.ga4.with_intervals`)."""
+    figure = Figure(figsize=(10, 3.3))
+    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.4, 1]})
+    left.bar(weekly.index, weekly["key_events"], width=5, color="#f9ab00", alpha=0.6)
+    left.set_ylabel("key events per week (bars)", color="#b06000")
+    left.set_title("Sessions (line) and key events (bars) per week")
+    sessions = left.twinx()
+    sessions.plot(weekly.index, weekly["sessions"], color="#1a73e8", linewidth=2)
+    sessions.set_ylabel("sessions per week (line)", color="#1a73e8")
+    sessions.set_ylim(bottom=0)
+    left.tick_params(axis="x", labelrotation=30, labelsize=8)
+    ranked = ga4.with_intervals(pages).sort_values("key_event_rate")
+    errors = [100 * (ranked["key_event_rate"] - ranked["ci_low"]),
+              100 * (ranked["ci_high"] - ranked["key_event_rate"])]
+    right.barh(ranked.index, 100 * ranked["key_event_rate"], xerr=errors, color="#34a853",
+               ecolor="#333", capsize=3)
+    right.set_xlabel("key events per 100 sessions (95 % CI)")
+    right.set_title("Session key event rate by landing page")
+    right.tick_params(axis="y", labelsize=8)
+    figure.subplots_adjust(wspace=0.75)  # no tight_layout: a second layout pass costs time
+    return figure
+
+
+def trend_chart(export: pd.DataFrame, by: str = "channel") -> Figure:
+    """Weekly sessions per value of ``by`` (a GA4 dimension) as lines: seasonality at a glance."""
+    ga4.check_export(export)
+    if ga4.DIMENSIONS.get(by, by) not in export.columns:
+        raise ValueError(f"by must be one of {list(ga4.DIMENSIONS)}, got {by!r}")
+    table = weekly_totals(export, by)
+    figure = Figure(figsize=(9, 3.4))
+    axes = figure.subplots()
+    for name in table.sum().sort_values(ascending=False).index:
+        axes.plot(table.index, table[name], label=name, linewidth=1.4)
+    axes.set_ylabel("sessions per week")
+    axes.set_title(f"Weekly sessions by {by.replace('_', ' ')}")
+    axes.legend(fontsize=8, ncol=3, loc="upper left")
+    axes.set_ylim(0, 1.3 * table.to_numpy().max())
+    return figure
+
+
+def rate_chart(table: pd.DataFrame, rate: str = "key_event_rate", title: str = "") -> Figure:
+    """Horizontal bars of ``rate`` per row of a :func:`~marketing_kit.ga4.report` table with
+    95 % Wilson intervals: a gap whose intervals overlap heavily may be noise."""
+    ranked = ga4.with_intervals(table, rate).sort_values(rate)
+    figure = Figure(figsize=(6, 0.45 * len(ranked) + 1.2))
+    axes = figure.subplots()
+    errors = [100 * (ranked[rate] - ranked["ci_low"]), 100 * (ranked["ci_high"] - ranked[rate])]
+    axes.barh([str(i) for i in ranked.index], 100 * ranked[rate], xerr=errors, color="#1a73e8",
+              ecolor="#333", capsize=3)
+    axes.set_xlabel(f"{rate.replace('_', ' ')} (%), 95 % CI")
+    axes.set_title(title or f"{rate.replace('_', ' ').capitalize()} by {ranked.index.name}")
+    return figure
+
+
+def explorer(export: pd.DataFrame) -> Ga4DashboardExplorer:
+    """Build the GA4 dashboard explorer for an export (see :class:`Ga4DashboardExplorer`)."""
+    return Ga4DashboardExplorer(export)
