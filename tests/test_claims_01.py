@@ -250,6 +250,19 @@ def test_claim_socialisers_no_brand_owns_the_position(ratings, ideals):
                         "nearest", "socialisers: no owner")
 
 
+
+
+
+
+def test_claim_laws_table_rows():
+    """Every law's number, English and Korean name and meaning stand in the section-1 table."""
+    for number, (english, korean) in enumerate(stp.IMMUTABLE_LAWS, start=1):
+        assert_states(TEXT, f"| {number} | {english} | {korean} | {stp.LAW_MEANINGS[english]} |",
+                      f"law {number}")
+    assert stp.IMMUTABLE_LAWS[8][1] == "정반대의 법칙"
+    assert_states(TEXT, "the seed skips law 9, 정반대의 법칙", "law 9")
+
+
 CLAIMS = len([name for name in list(globals()) if name.startswith("test_claim_")])
 
 
