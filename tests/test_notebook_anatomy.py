@@ -77,3 +77,42 @@ def test_anatomy(path):
         "a key-terms table in English and Korean"
     )
     assert "<details>" in markdown, "at least one collapsible hint"
+
+
+RUBRIC_POINT = re.compile(
+    r"^\s*[-*]\s*\**\s*(\d+(?:\.\d+)?)\s*points?\b", re.IGNORECASE | re.MULTILINE)
+
+
+def rubric(source: str) -> str | None:
+    """The MARK SCHEME block of a reflection cell, or None."""
+    match = re.search(r"### BEGIN MARK SCHEME\n(.*?)### END MARK SCHEME", source, re.DOTALL)
+    return match.group(1) if match else None
+
+
+def rubric_points(block: str) -> float:
+    """Points the rubric's '- N point(s): ...' lines hand out."""
+    return sum(float(n) for n in RUBRIC_POINT.findall(block))
+
+
+def test_rubric_points_are_read_from_point_lines():
+    block = "**Rubric (3 points)**\n- 1 point: names a channel\n- 2 points: argues with numbers\n"
+    assert rubric_points(block) == 3
+    assert rubric_points("- one point: vague\n") == 0
+
+
+@pytest.mark.parametrize("path", SOURCES)
+def test_every_reflection_has_a_rubric_and_accepts_korean(path):
+    cells = nbformat.read(path, as_version=4).cells
+    for index, cell in enumerate(cells):
+        meta = nbgrader(cell)
+        if not (meta.get("grade") and cell.cell_type == "markdown"):
+            continue
+        name = meta["grade_id"]
+        block = rubric(cell.source)
+        assert block, f"{name}: a ### BEGIN MARK SCHEME rubric after the model answer"
+        assert rubric_points(block) == meta["points"], (
+            f"{name}: the rubric's point lines add up to {rubric_points(block)}, "
+            f"the cell is worth {meta['points']}")
+        prompt = cells[index - 1].source if index else ""
+        assert re.search(r"Korean|한국어", prompt + cell.source.split("### BEGIN SOLUTION")[0]), (
+            f"{name}: the prompt says answers may be written in Korean")
