@@ -111,3 +111,27 @@ def test_plots_have_one_marker_per_item_and_a_key(table, tmp_path):
 def test_score_histogram_says_which_cells_it_counts():
     hist = plot_scores(POINTS.sum(axis=1), float(WORTH.sum()), what="autograded + hand-graded")
     assert hist.axes[0].get_xlabel() == "total score, autograded + hand-graded (out of 4)"
+
+
+def test_blank_means_every_answer_is_still_the_release_stub(tmp_path):
+    import shutil
+
+    import nbformat
+
+    from marketing_kit.course.item_analysis import _is_blank
+    from marketing_kit.course.nbgrader_api import REPO_ROOT, assignments
+    from marketing_kit.course.submissions import fill_answers
+    from marketing_kit.course.synthetic_class import read_assignment
+
+    assignment = "08-social-roi" if "08-social-roi" in assignments() else assignments()[0]
+    release, source = read_assignment(REPO_ROOT, assignment)
+    shutil.copytree(REPO_ROOT / "notebooks" / assignment, tmp_path / "notebooks" / assignment)
+    for student, filled in (("blank", False), ("worked", True)):
+        folder = tmp_path / "autograded" / student / assignment
+        folder.mkdir(parents=True)
+        for name in release:
+            nb = fill_answers(release[name], source[name]) if filled else release[name]
+            nbformat.write(nb, folder / name)
+    assert _is_blank(tmp_path, assignment, "blank")
+    assert not _is_blank(tmp_path, assignment, "worked")
+    assert not _is_blank(tmp_path, assignment, "nobody")  # no graded copy: not blank

@@ -45,7 +45,7 @@ def score_matrix(root: str | Path, assignment: str, exclude_blank: bool = False
     Returns ``(points, max_points, excluded)``. Autograded cells are always included; manually
     graded cells only once every submission has been graded by hand. Submissions whose
     autograding failed (no autograded score at all) are left out and listed in ``excluded``;
-    so are blank submissions (nbgrader's "No response." on every answer cell) when
+    so are blank submissions (every answer cell still the release stub) when
     ``exclude_blank`` is set.
     """
     from nbgrader.api import Gradebook
@@ -61,9 +61,7 @@ def score_matrix(root: str | Path, assignment: str, exclude_blank: bool = False
             if not code or all(g.auto_score is None for g in code):
                 excluded.append(submission.student.id)
                 continue
-            comments = [c for nb in submission.notebooks for c in nb.comments]
-            if exclude_blank and comments and all(c.auto_comment == "No response."
-                                                  for c in comments):
+            if exclude_blank and _is_blank(Path(root), assignment, submission.student.id):
                 excluded.append(submission.student.id)
                 continue
             row = {}
@@ -83,6 +81,28 @@ def score_matrix(root: str | Path, assignment: str, exclude_blank: bool = False
     kinds = pd.Series({k: maxima[k][1] for k in keep}, name="cell_type")
     points.attrs["cell_type"] = kinds.to_dict()
     return points, max_points, sorted(excluded)
+
+
+def _answers(folder: Path) -> dict[str, str]:
+    import nbformat
+
+    out = {}
+    for path in sorted(folder.glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("solution"):
+                out[meta["grade_id"]] = cell.source.strip()
+    return out
+
+
+def _is_blank(root: Path, assignment: str, student: str) -> bool:
+    """True when every answer cell of the graded submission is still the release stub."""
+    try:
+        graded = _answers(root / "autograded" / student / assignment)
+    except Exception:  # an unreadable copy is not a blank one
+        return False
+    stubs = _answers(root / "notebooks" / assignment)
+    return bool(graded) and all(graded.get(k) == v for k, v in stubs.items())
 
 
 def item_analysis(points: pd.DataFrame, max_points: pd.Series,
