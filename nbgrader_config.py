@@ -12,6 +12,10 @@ c.CourseDirectory.feedback_directory = "feedback"
 # Every cell gets this long to run; a hanging answer costs at most this much per cell.
 c.Execute.timeout = 20
 c.Execute.interrupt_on_timeout = True
+# After a cell's reply, nbclient waits this long for its last output (default 4 s) and nbgrader
+# fails the cell when it does not come. On a loaded machine the output can take longer: that
+# is not the student's fault, so wait longer (a dead kernel is detected separately).
+c.Execute.iopub_timeout = 30
 
 # Deleted or edited test cells are restored from the gradebook at autograde time.
 c.OverwriteCells.add_missing_cells = True
