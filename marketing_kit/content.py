@@ -10,12 +10,15 @@ blog pages by 5 % by year end". SMART goals: Doran (1981), *Management Review* 7
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import pandas as pd
 
-from marketing_kit import ga4, web_analytics
+from marketing_kit import ga4
 from marketing_kit._validate import check_dataframe, check_number
+
+if TYPE_CHECKING:  # web_analytics imports scipy: loaded lazily in story_test
+    from marketing_kit.web_analytics import ABTest
 
 LIFE_CYCLE = {
     "Plan": "set goals, objectives and metrics (SMART goals, KPIs)",
@@ -116,7 +119,7 @@ def content_scores(export: pd.DataFrame, weights: dict[str, float] | None = None
 class StoryTest(NamedTuple):
     """:func:`story_test` result: the z-test, its power for ``planned_lift`` and the MDE."""
 
-    test: web_analytics.ABTest
+    test: ABTest
     planned_lift: float
     power: float
     mde_lift: float
@@ -129,6 +132,8 @@ def story_test(story: pd.DataFrame, variant_a: str, variant_b: str, metric: str 
     a true relative lift of ``planned_lift`` and its minimum detectable lift at 80 % power
     (:mod:`marketing_kit.web_analytics`; Kohavi, Tang & Xu 2020, ch. 17). Power is stated for
     the lift planned before the test, not the one observed (post-hoc power is circular)."""
+    from marketing_kit import web_analytics
+
     check_dataframe("story", story, ("story_variant", "sessions", "engaged_sessions", "key_events"))
     if metric not in ("key_events", "engaged_sessions"):
         raise ValueError(f"metric must be 'key_events' or 'engaged_sessions', got {metric!r}")

@@ -14,11 +14,10 @@ engagement rate) and "[GA4] Default channel group" (answer 9756891). GA4 renamed
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from scipy.stats import binomtest
 
-from marketing_kit import web_analytics
 from marketing_kit._validate import (
     check_choice,
     check_dataframe,
@@ -30,6 +29,9 @@ DIMENSIONS = {"channel": "session_default_channel_group", "landing_page": "landi
               "device": "device_category", "date": "date"}
 METRICS = ("total_users", "new_users", "sessions", "engaged_sessions",
            "user_engagement_duration", "key_events")
+if TYPE_CHECKING:  # web_analytics (scipy) is imported lazily: a light first notebook cell
+    from marketing_kit.web_analytics import ABTest
+
 RATES = {"engagement_rate": "engaged_sessions", "key_event_rate": "key_events"}
 
 
@@ -115,6 +117,8 @@ def report(export: pd.DataFrame, by: str = "channel") -> pd.DataFrame:
 def rate_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
     """Wilson score interval for ``successes / trials`` (Wilson 1927, *JASA* 22; computed with
     ``scipy.stats.binomtest(...).proportion_ci(method="wilson")``)."""
+    from scipy.stats import binomtest
+
     n = int(check_number("trials", trials, low=1, integer=True))
     k = int(check_number("successes", successes, low=0, high=n, integer=True))
     level = check_number("confidence", confidence, low=0, high=1, low_open=True, high_open=True)
@@ -135,10 +139,12 @@ def with_intervals(table: pd.DataFrame, rate: str = "key_event_rate",
 
 
 def compare(export: pd.DataFrame, by: str, group_a: str, group_b: str,
-            rate: str = "key_event_rate", confidence: float = 0.95) -> web_analytics.ABTest:
+            rate: str = "key_event_rate", confidence: float = 0.95) -> ABTest:
     """Two-proportion z-test of ``group_b`` against ``group_a`` on ``rate`` (per session), with a
     CI for the difference (:func:`marketing_kit.web_analytics.ab_test`). An observational split,
     not an experiment: it says the gap is not noise, not what causes it."""
+    from marketing_kit import web_analytics
+
     check_choice("rate", rate, tuple(RATES))
     table = report(export, by)
     for name, group in (("group_a", group_a), ("group_b", group_b)):
