@@ -44,7 +44,8 @@ def isolated_jupyter_dirs(tmp_path_factory: pytest.TempPathFactory):
 
 
 #: Test modules whose heavy module-scoped fixture is parametrised over the assignments.
-SPLIT_BY_ASSIGNMENT = {"tests/test_grading.py", "tests/test_grading_battery.py"}
+SPLIT_BY_ASSIGNMENT = {
+    "tests/test_grading.py", "tests/test_grading_battery.py", "tests/test_repair_properties.py"}
 
 
 def _assignment_param(item: pytest.Item, names: set[str]) -> str | None:
