@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 
 from marketing_kit import social_roi
 from marketing_kit._validate import check_dataframe
+from marketing_kit.i18n import t
 from marketing_kit.widgets._base import Explorer, figure_png
 
 SLIDER_LAYOUT = widgets.Layout(width="330px")
@@ -38,17 +39,19 @@ class SocialRoiExplorer(Explorer):
         self.channels = channels.reset_index(drop=True).copy()
         self.conversions_col = conversions_col
         controls: dict[str, widgets.Widget] = {
-            "ltv": widgets.FloatSlider(value=ltv, min=0, max=1000, step=5, description="LTV ($)"),
+            "ltv": widgets.FloatSlider(
+                value=ltv, min=0, max=1000, step=5, description=t("LTV ($)")
+            ),
             "conversion_rate": widgets.FloatSlider(
                 value=conversion_rate,
                 min=0,
                 max=0.5,
                 step=0.005,
                 readout_format=".1%",
-                description="Conversion rate",
+                description=t("Conversion rate"),
             ),
             "hourly_rate": widgets.FloatSlider(
-                value=hourly_rate, min=0, max=150, step=1, description="Hourly rate ($)"
+                value=hourly_rate, min=0, max=150, step=1, description=t("Hourly rate ($)")
             ),
         }
         rows = []
@@ -59,10 +62,14 @@ class SocialRoiExplorer(Explorer):
                 min=0,
                 max=5000,
                 step=25,
-                description=f"{name} spend",
+                description=t("{channel} spend").format(channel=name),
             )
             hours = widgets.FloatSlider(
-                value=float(row["hours"]), min=0, max=1000, step=10, description=f"{name} hours"
+                value=float(row["hours"]),
+                min=0,
+                max=1000,
+                step=10,
+                description=t("{channel} hours").format(channel=name),
             )
             controls[f"{name}:spend"] = spend
             controls[f"{name}:hours"] = hours
@@ -97,10 +104,20 @@ class SocialRoiExplorer(Explorer):
         )
         total = self.table.loc["Total"]
         self.summary.value = (
-            f"<b>Value per conversion</b> ${value:,.2f} &nbsp; | &nbsp; <b>Total ROI</b> "
-            f"{total['roi_pct']:+.1f}% on ${total['cost']:,.0f} cost"
+            f"<b>{t('Value per conversion')}</b> ${value:,.2f} &nbsp; | &nbsp; "
+            f"<b>{t('Total ROI')}</b> "
+            + t("{roi:+.1f}% on ${cost:,.0f} cost").format(roi=total["roi_pct"], cost=total["cost"])
         )
         shown = self.table[["conversions", "revenue", "cost", "roi_pct"]].round(1)
+        shown = shown.rename(
+            index={"Total": t("Total")},
+            columns={
+                "conversions": t("conversions"),
+                "revenue": t("revenue"),
+                "cost": t("cost"),
+                "roi_pct": t("roi_pct"),
+            },
+        )
         self.table_html.value = shown.to_html(float_format=lambda x: f"{x:,.1f}", index_names=False)
         self.image.value = figure_png(roi_bar_chart(self.table))
 
@@ -113,16 +130,16 @@ def roi_bar_chart(table: pd.DataFrame) -> Figure:
     colours = ["#2e7d32" if v > 0 else "#c62828" for v in channels["roi_pct"]]
     bars = axes.bar(channels.index, channels["roi_pct"], color=colours)
     axes.bar_label(bars, labels=[f"{v:+.0f}%" for v in channels["roi_pct"]], fontsize=8, padding=2)
-    axes.axhline(0, color="black", linewidth=1, linestyle="--", label="break-even (ROI = 0%)")
+    axes.axhline(0, color="black", linewidth=1, linestyle="--", label=t("break-even (ROI = 0%)"))
     if "Total" in table.index:
         axes.axhline(
             table.loc["Total", "roi_pct"],
             color="#1565c0",
             linewidth=1,
-            label=f"all channels ({table.loc['Total', 'roi_pct']:+.0f}%)",
+            label=t("all channels ({roi:+.0f}%)").format(roi=table.loc["Total", "roi_pct"]),
         )
-    axes.set_ylabel("ROI (%)")
-    axes.set_title("Return on investment by channel")
+    axes.set_ylabel(t("ROI (%)"))
+    axes.set_title(t("Return on investment by channel"))
     axes.legend(fontsize=8, loc="best")
     axes.margins(y=0.15)
     return figure
