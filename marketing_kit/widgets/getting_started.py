@@ -11,13 +11,29 @@ from matplotlib.figure import Figure
 
 from marketing_kit import getting_started as gs
 from marketing_kit._validate import check_number
+from marketing_kit.i18n import t
 from marketing_kit.widgets._base import Explorer, figure_png
 
 HIGHLIGHT, MUTED = "#1565c0", "#b0bec5"
-LABELS = {"reach": "people reached", "clicks": "clicks (traffic)", "leads": "leads",
-          "customers": "new customers", "spend": "promotion spend ($)", "hours": "hours worked",
-          "cost": "cost ($): spend + hours x rate"}
 TABLE_COLUMNS = ["reach", "clicks", "leads", "customers", "cost", "cost_per_lead"]
+
+
+def axis_labels() -> dict[str, str]:
+    """The y-axis label of each metric, in the current language."""
+    return {"reach": t("people reached"), "clicks": t("clicks (traffic)"), "leads": t("leads"),
+            "customers": t("new customers"), "spend": t("promotion spend ($)"),
+            "hours": t("hours worked"), "cost": t("cost ($): spend + hours x rate")}
+
+
+def column_names() -> dict[str, str]:
+    """Metric and table column names as shown, in the current language (values stay English)."""
+    return {"reach": t("reach"), "clicks": t("clicks"), "leads": t("leads"),
+            "customers": t("customers"), "spend": t("spend"), "hours": t("hours"),
+            "cost": t("cost"), "cost_per_lead": t("cost_per_lead")}
+
+
+def _channel_label(channel: str) -> str:
+    return t("All channels") if channel == gs.ALL_CHANNELS else channel
 
 
 class GettingStartedExplorer(Explorer):
@@ -41,14 +57,17 @@ class GettingStartedExplorer(Explorer):
         self.hourly_rate = check_number("hourly_rate", hourly_rate, low=0)
         first, last = gs.week_range(self.weekly, weeks)
         full = gs.week_range(self.weekly)
+        # Options are (label, value) pairs: the label is translated, the value stays English.
         channels = [gs.ALL_CHANNELS, *sorted(self.weekly["channel"].unique())]
+        names = column_names()
         controls: dict[str, widgets.Widget] = {
-            "channel": widgets.Dropdown(options=channels, value=channel, description="Channel"),
+            "channel": widgets.Dropdown(options=[(_channel_label(c), c) for c in channels],
+                                        value=channel, description=t("Channel")),
             "weeks": widgets.IntRangeSlider(value=(first, last), min=full[0], max=full[1],
-                                            step=1, description="Weeks",
+                                            step=1, description=t("Weeks"),
                                             continuous_update=False),
-            "metric": widgets.Dropdown(options=list(gs.METRICS), value=metric,
-                                       description="Metric"),
+            "metric": widgets.Dropdown(options=[(names[m], m) for m in gs.METRICS],
+                                       value=metric, description=t("Metric")),
         }
         for control in controls.values():
             control.layout = widgets.Layout(width="300px")
@@ -67,15 +86,20 @@ class GettingStartedExplorer(Explorer):
         self.selected = self.totals.loc["Total" if channel == gs.ALL_CHANNELS else channel]
         self.series = gs.weekly_metric(self.weekly, metric, channel, None, self.hourly_rate)
         row = self.selected
-        self.summary.value = (
-            f"<b>{channel}, weeks {weeks[0]}–{weeks[1]}:</b> {row['leads']:,.0f} leads, "
-            f"{row['customers']:,.0f} new customers, cost ${row['cost']:,.0f} "
-            f"(${row['cost_per_lead']:,.2f} per lead at ${self.hourly_rate:,.0f}/hour)"
-        )
+        values = {"channel": _channel_label(channel), "first": weeks[0], "last": weeks[1],
+                  "leads": f"{row['leads']:,.0f}", "customers": f"{row['customers']:,.0f}",
+                  "cost": f"{row['cost']:,.0f}", "cost_per_lead": f"{row['cost_per_lead']:,.2f}",
+                  "rate": f"{self.hourly_rate:,.0f}"}
+        self.summary.value = " ".join([
+            t("<b>{channel}, weeks {first}–{last}:</b>"),
+            t("{leads} leads, {customers} new customers,"),
+            t("cost ${cost} (${cost_per_lead} per lead at ${rate}/hour)"),
+        ]).format(**values)
         shown = self.totals[TABLE_COLUMNS].astype(object)
         for column in TABLE_COLUMNS:
             money = column in ("cost", "cost_per_lead")
             shown[column] = [f"${v:,.2f}" if money else f"{v:,.0f}" for v in self.totals[column]]
+        shown = shown.rename(columns=column_names(), index={"Total": t("Total")})
         self.table_html.value = shown.to_html(index_names=False)
         self.image.value = figure_png(
             explorer_chart(self.series, self.totals, metric, channel, weeks)
@@ -91,13 +115,16 @@ def explorer_chart(
     line, bars = figure.subplots(1, 2, width_ratios=[1.6, 1])
     figure.subplots_adjust(left=0.08, right=0.99, bottom=0.15, top=0.9, wspace=0.18)
     inside = series.loc[weeks[0]:weeks[1]]
-    line.plot(series.index, series.to_numpy(), color=MUTED, linewidth=1.2, label="whole year")
-    line.plot(inside.index, inside.to_numpy(), color=HIGHLIGHT, linewidth=2,
-              label=f"weeks {weeks[0]}–{weeks[1]}")
+    span = t("weeks {first}–{last}").format(first=weeks[0], last=weeks[1])
+    name = column_names()[metric]
+    line.plot(series.index, series.to_numpy(), color=MUTED, linewidth=1.2,
+              label=t("whole year"))
+    line.plot(inside.index, inside.to_numpy(), color=HIGHLIGHT, linewidth=2, label=span)
     line.axvspan(weeks[0] - 0.5, weeks[1] + 0.5, color=HIGHLIGHT, alpha=0.08)
-    line.set_xlabel("week")
-    line.set_ylabel(LABELS[metric])
-    line.set_title(f"{metric} per week: {channel}", fontsize=10)
+    line.set_xlabel(t("week"))
+    line.set_ylabel(axis_labels()[metric])
+    line.set_title(t("{metric} per week: {channel}").format(
+        metric=name, channel=_channel_label(channel)), fontsize=10)
     line.set_ylim(bottom=0)
     line.legend(fontsize=8, loc="lower left")
     per_channel = totals.drop(index="Total")[metric]
@@ -105,7 +132,7 @@ def explorer_chart(
                for name in per_channel.index]
     drawn = bars.bar(per_channel.index, per_channel.to_numpy(), color=colours)
     bars.bar_label(drawn, labels=[f"{v:,.0f}" for v in per_channel], fontsize=8, padding=2)
-    bars.set_title(f"total {metric}, weeks {weeks[0]}–{weeks[1]}", fontsize=10)
+    bars.set_title(t("total {metric}, {weeks}").format(metric=name, weeks=span), fontsize=10)
     bars.tick_params(axis="x", labelsize=8)
     bars.margins(y=0.15)
     return figure
