@@ -13,11 +13,24 @@ from matplotlib.figure import Figure
 
 from marketing_kit import nps
 from marketing_kit._validate import check_dataframe
+from marketing_kit.i18n import t
 from marketing_kit.widgets._base import Explorer, figure_png
 
 COLOURS = {"detractor": "#c62828", "passive": "#9e9e9e", "promoter": "#2e7d32"}
 LAYOUT = widgets.Layout(width="340px")
 STYLE = {"description_width": "120px"}
+ALL = "all respondents"  # the group picker's value for everyone (its label is translated)
+
+
+def _options(values: list[str]) -> list[str] | list[tuple[str, str]]:
+    """Dropdown options: the values themselves, or (translated label, value) pairs."""
+    labels = [t(v) for v in values]
+    return list(values) if labels == list(values) else list(zip(labels, values, strict=True))
+
+
+def _category_label(category: str) -> str:
+    return {"promoter": t("promoter"), "passive": t("passive"),
+            "detractor": t("detractor")}[category]
 
 
 class NpsExplorer(Explorer):
@@ -35,25 +48,26 @@ class NpsExplorer(Explorer):
         self.score_col, self.group_cols = score_col, group_cols
         controls: dict[str, widgets.Widget] = {
             "promoters": widgets.FloatSlider(value=promoters, min=0, max=100, step=1,
-                                             description="Promoters (9-10)"),
+                                             description=t("Promoters (9-10)")),
             "passives": widgets.FloatSlider(value=passives, min=0, max=100, step=1,
-                                            description="Passives (7-8)"),
+                                            description=t("Passives (7-8)")),
             "detractors": widgets.FloatSlider(value=detractors, min=0, max=100, step=1,
-                                              description="Detractors (0-6)"),
-            "n": widgets.IntSlider(value=n, min=10, max=5000, step=10, description="Sample size n"),
+                                              description=t("Detractors (0-6)")),
+            "n": widgets.IntSlider(value=n, min=10, max=5000, step=10,
+                                   description=t("Sample size n")),
             "confidence": widgets.FloatSlider(value=0.95, min=0.80, max=0.99, step=0.01,
-                                              description="Confidence"),
-            "group_by": widgets.Dropdown(options=list(group_cols), value=group_cols[0],
-                                         description="Group by"),
-            "group": widgets.Dropdown(description="Show"),
+                                              description=t("Confidence")),
+            "group_by": widgets.Dropdown(options=_options(list(group_cols)),
+                                         value=group_cols[0], description=t("Group by")),
+            "group": widgets.Dropdown(description=t("Show")),
         }
         for control in controls.values():
             control.layout, control.style = LAYOUT, STYLE
             if hasattr(control, "continuous_update"):
                 control.continuous_update = False
         self._set_groups(group_cols[0])
-        controls["group"].options = self._groups
-        controls["group"].value = "all respondents"
+        controls["group"].options = _options(self._groups)
+        controls["group"].value = ALL
         self.summary = widgets.HTML()
         self._drawn: dict[str, object] = {}  # chart -> the inputs it was last drawn for
         self.ci_image = widgets.Image(format="png")
@@ -71,25 +85,25 @@ class NpsExplorer(Explorer):
 
     def _set_groups(self, column: str) -> None:
         values = sorted(self.survey[column].astype(str).unique())
-        self._groups = ["all respondents", *values]
+        self._groups = [ALL, *values]
 
     def _on_group_by(self, change: dict) -> None:
         self._set_groups(change["new"])
-        self.controls["group"].options = self._groups
-        self.controls["group"].value = "all respondents"
+        self.controls["group"].options = _options(self._groups)
+        self.controls["group"].value = ALL
         self.refresh()
 
     def shares(self) -> pd.Series:
         """The slider mix normalised to shares summing to 1."""
         raw = pd.Series({k: float(self.controls[k + "s"].value) for k in nps.CATEGORIES})
         if raw.sum() <= 0:
-            raise ValueError("set at least one of promoters, passives, detractors above 0")
+            raise ValueError(t("set at least one of promoters, passives, detractors above 0"))
         return raw / raw.sum()
 
     def selected_scores(self) -> pd.Series:
         """Likelihood scores of the picked group (or everyone)."""
         group = self.controls["group"].value
-        if group in (None, "all respondents"):
+        if group in (None, ALL):
             return self.survey[self.score_col]
         column = self.survey[self.controls["group_by"].value].astype(str)
         return self.survey.loc[column == group, self.score_col]
@@ -102,9 +116,12 @@ class NpsExplorer(Explorer):
                                                  self.controls["confidence"].value)
         r = self.interval
         self.summary.value = (
-            f"Mix {shares['promoter']:.0%} / {shares['passive']:.0%} / {shares['detractor']:.0%} "
-            f"&rarr; <b>NPS {r.nps:+.1f}</b>, SE {r.se:.2f}, {r.confidence:.0%} CI "
-            f"[{r.lower:+.1f}, {r.upper:+.1f}] (width {r.upper - r.lower:.1f} points)")
+            t("Mix {p:.0%} / {q:.0%} / {d:.0%}").format(
+                p=shares["promoter"], q=shares["passive"], d=shares["detractor"])
+            + f" &rarr; <b>NPS {r.nps:+.1f}</b>, SE {r.se:.2f}, "
+            + t("{c:.0%} CI [{lo:+.1f}, {hi:+.1f}]").format(c=r.confidence, lo=r.lower,
+                                                             hi=r.upper)
+            + " " + t("(width {w:.1f} points)").format(w=r.upper - r.lower))
         if self._drawn.get("ci") != r:  # the group pickers leave this chart as it is
             self.ci_image.value = figure_png(interval_chart(r))
             self._drawn["ci"] = r
@@ -114,10 +131,11 @@ class NpsExplorer(Explorer):
         self.distribution = counts
         self.group_interval = nps.nps_interval(scores)
         g = self.group_interval
-        label = self.controls["group"].value
-        self.dist_summary.value = (f"<b>{label}</b>: n = {g.n}, NPS {g.nps:+.1f} "
-                                   f"(95% CI {g.lower:+.1f} to {g.upper:+.1f})")
-        key = (self.controls["group_by"].value, label)
+        label = t(self.controls["group"].value or ALL)
+        self.dist_summary.value = (
+            f"<b>{label}</b>: n = {g.n}, NPS {g.nps:+.1f} "
+            + t("(95% CI {lo:+.1f} to {hi:+.1f})").format(lo=g.lower, hi=g.upper))
+        key = (self.controls["group_by"].value, self.controls["group"].value)
         if self._drawn.get("dist") != key:  # the mix sliders leave this chart as it is
             self.dist_image.value = figure_png(distribution_chart(counts,
                                                                   f"{label} (n = {g.n})"))
@@ -134,9 +152,10 @@ def interval_chart(interval: nps.NpsInterval) -> Figure:
     axes.axvline(0, color="black", linewidth=0.8, linestyle="--")
     axes.set_xlim(-100, 100)
     axes.set_yticks([])
-    axes.set_xlabel("NPS (points)")
-    axes.set_title(f"NPS {interval.nps:+.1f}, {interval.confidence:.0%} CI "
-                   f"[{interval.lower:+.1f}, {interval.upper:+.1f}], n = {interval.n}", fontsize=9)
+    axes.set_xlabel(t("NPS (points)"))
+    axes.set_title(t("NPS {nps:+.1f}, {c:.0%} CI [{lo:+.1f}, {hi:+.1f}], n = {n}").format(
+        nps=interval.nps, c=interval.confidence, lo=interval.lower, hi=interval.upper,
+        n=interval.n), fontsize=9)
     figure.subplots_adjust(left=0.07, right=0.94, bottom=0.34, top=0.80)  # = tight_layout's, fixed
     return figure
 
@@ -151,10 +170,10 @@ def distribution_chart(counts: pd.Series, title: str) -> Figure:
     bars = axes.bar(counts.index, shares * 100, color=colours)
     axes.bar_label(bars, labels=[f"{v:.0%}" for v in shares], fontsize=7)
     for category in nps.CATEGORIES:
-        axes.bar([np.nan], [np.nan], color=COLOURS[category], label=category)
+        axes.bar([np.nan], [np.nan], color=COLOURS[category], label=_category_label(category))
     axes.set_xticks(range(11))
-    axes.set_xlabel("Likelihood to recommend (0-10)")
-    axes.set_ylabel("Share of answers (%)")
+    axes.set_xlabel(t("Likelihood to recommend (0-10)"))
+    axes.set_ylabel(t("Share of answers (%)"))
     axes.set_title(title, fontsize=9)
     axes.legend(fontsize=7, loc="upper left")
     axes.margins(y=0.15)
@@ -186,7 +205,7 @@ def group_interval_chart(table: pd.DataFrame, title: str = "NPS by group",
     axes.axvline(0, color="black", linewidth=0.8, linestyle="--")
     axes.set_yticks(position, labels)
     axes.set_ylim(-0.6, len(rows) - 0.3)
-    axes.set_xlabel(f"NPS (points) with {confidence:.0%} confidence interval")
-    axes.set_title(title, fontsize=10)
+    axes.set_xlabel(t("NPS (points) with {c:.0%} confidence interval").format(c=confidence))
+    axes.set_title(t(title), fontsize=10)
     figure.tight_layout()
     return figure
