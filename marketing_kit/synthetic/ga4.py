@@ -77,7 +77,7 @@ STORY_TRUE_KEY_EVENT_LIFT = 0.25
 def season(dates: pd.DatetimeIndex) -> np.ndarray:
     """Multiplicative traffic factor per date: month, weekend and the year-end dip."""
     factor = np.array(MONTH_FACTOR)[dates.month - 1]
-    factor = factor * np.where(dates.dayofweek >= 5, WEEKEND_FACTOR, 1.0)
+    factor = factor * np.where(dates.day_of_week >= 5, WEEKEND_FACTOR, 1.0)
     return factor * np.where((dates.month == 12) & (dates.day >= 24), YEAR_END_DIP, 1.0)
 
 
@@ -130,7 +130,7 @@ def _sources(rng: np.random.Generator, daily: pd.DataFrame) -> pd.DataFrame:
 
 def _story(rng: np.random.Generator) -> pd.DataFrame:
     dates = pd.date_range(STORY_START, periods=STORY_DAYS, freq="D")
-    weekday = np.where(dates.dayofweek >= 5, WEEKEND_FACTOR, 1.0)
+    weekday = np.where(dates.day_of_week >= 5, WEEKEND_FACTOR, 1.0)
     frames = []
     for variant, (per_day, engagement, key_rate) in STORY_VARIANTS.items():
         for device, (device_share, device_eng, device_key) in DEVICES.items():
