@@ -120,9 +120,8 @@ def test_claim_seasonality(export):
     )
     dates = pd.to_datetime(export["date"])
     per_day = export["sessions"].groupby(dates).sum()
-    weekend = (
-        per_day[per_day.index.day_of_week >= 5].mean() / per_day[per_day.index.day_of_week < 5].mean()
-    )
+    is_weekend = per_day.index.day_of_week >= 5
+    weekend = per_day[is_weekend].mean() / per_day[~is_weekend].mean()
     assert weekend < 0.5
     assert_states(TEXT, "weekends carry less than half of a weekday's traffic", "weekends")
     weekly = export["sessions"].groupby(dates.dt.month).sum()
