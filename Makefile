@@ -24,8 +24,12 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 ## make lab: install the kit and open JupyterLab on the student notebooks.
+## make lab EDITION=ko opens the Korean edition (notebooks/*-ko); LANG is the user's locale, so
+## the switch has its own name.
+EDITION ?= en
+LAB_START := $(if $(filter ko,$(EDITION)),/lab/tree/notebooks/00-getting-started-ko,/lab/tree/notebooks)
 lab: $(VENV)/.installed
-	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks
+	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=$(LAB_START)
 
 ## make test: install the dev extra (and the browser the UI test needs) and run every test.
 test: $(STAMP) browser-deps hub-deps sandbox-deps
