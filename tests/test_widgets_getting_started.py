@@ -61,3 +61,27 @@ def test_bad_settings_are_refused(weekly):
         explorer(weekly, hourly_rate=-1)
     with pytest.raises(ValueError, match="weeks"):
         explorer(weekly, weeks=(10, 5))
+
+
+def test_korean_labels_keep_english_values_and_draw_hangul(weekly):
+    """Issue 18: in Korean the labels change, the option values and numbers do not."""
+    import warnings
+
+    from marketing_kit import i18n
+
+    i18n.set_language("ko")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+            app = explorer(weekly, channel="LinkedIn", weeks=(30, 34), metric="cost")
+        assert app.controls["channel"].description == "채널"
+        assert "전체 채널" in app.controls["channel"]._options_labels
+        assert "리드당 비용" in app.table_html.value and "합계" in app.table_html.value
+        assert "LinkedIn, 30–34주" in app.summary.value
+        app.controls["channel"].value = gs.ALL_CHANNELS  # values stay English
+        in_weeks = weekly[weekly["week"].between(30, 34)]
+        assert app.selected["leads"] == in_weeks["leads"].sum()
+    finally:
+        i18n.set_language("en")
+    english = explorer(weekly, channel="LinkedIn", weeks=(30, 34))
+    assert "LinkedIn, weeks 30–34" in english.summary.value
