@@ -43,7 +43,7 @@ class Ga4DashboardExplorer(Explorer):
         controls: dict[str, widgets.Widget] = {
             "dates": widgets.SelectionRangeSlider(options=dates, index=(0, len(dates) - 1),
                                                   description="Date range",
-                                                  continuous_update=False,
+                                                  continuous_update=False, readout=False,
                                                   layout=widgets.Layout(width="520px")),
             "channel": widgets.Dropdown(options=["All", *channels], value="All",
                                         description="Channel group"),
@@ -52,16 +52,18 @@ class Ga4DashboardExplorer(Explorer):
         }
         for control in controls.values():
             control.style = {"description_width": "100px"}
+        self.period = widgets.HTML()  # the slider's own readout is too narrow for two dates
         self.cards = widgets.HTML()
         self.image = widgets.Image(format="png")
         self.table_html = widgets.HTML()
-        super().__init__(controls, [controls["dates"],
+        super().__init__(controls, [widgets.HBox([controls["dates"], self.period]),
                                     widgets.HBox([controls["channel"], controls["device"]]),
                                     self.cards, self.image, self.table_html])
         self.refresh()
 
     def update(self) -> None:
         start, end = self.controls["dates"].value
+        self.period.value = f"<b>{start}</b> to <b>{end}</b>"
         self.selection = ga4.filter_export(self.export, start, end, self.controls["channel"].value,
                                            self.controls["device"].value)
         totals = ga4.report(self.selection.assign(site="All"), "site").iloc[0]
