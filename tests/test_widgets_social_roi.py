@@ -41,3 +41,29 @@ def test_invalid_setting_shows_a_message_instead_of_raising(app):
     assert "positive cost" in app.message.value
     app.controls["hourly_rate"].value = 50
     assert app.message.value == ""
+
+
+def test_korean_labels_keep_the_numbers_and_draw_hangul():
+    """Issue 18: in Korean the labels change, the numbers and the control keys do not."""
+    import warnings
+
+    from marketing_kit import i18n
+
+    channels = datasets.load("social_roi_channels")
+    english = explorer(channels)
+    i18n.set_language("ko")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+            app = explorer(channels)
+            app.controls["hourly_rate"].value = 5  # redraw once more in Korean
+        assert app.controls["conversion_rate"].description == "전환율"
+        assert app.controls["YouTube:hours"].description == "YouTube 근무시간"
+        assert "전환당 가치" in app.summary.value and "합계" in app.table_html.value
+        assert "Total" in app.table.index  # only the display is translated
+        assert bytes(app.image.value).startswith(b"\x89PNG")
+        app.controls["hourly_rate"].value = 50
+        assert app.table.equals(english.table)
+    finally:
+        i18n.set_language("en")
+    assert "Value per conversion" in explorer(channels).summary.value
