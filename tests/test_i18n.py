@@ -153,3 +153,11 @@ def test_stale_catalogue_stops_the_build(tmp_path):
     edition.skeleton(assignment, root=tmp_path)
     with pytest.raises(edition.StaleTranslation, match="not translated"):
         edition.build(assignment, root=tmp_path)
+
+
+def test_an_fstring_is_one_literal_token():
+    """Python 3.12+ tokenizes f-strings in pieces; the edition joins them as 3.11 does."""
+    source = 'x = f"a {b!r} {c:>{w}}"  # c\n'
+    assert edition.literal_tokens(source) == ['f"a {b!r} {c:>{w}}"', "# c"]
+    assert edition.translate_code(source, {'f"a {b!r} {c:>{w}}"': 'f"가 {b!r}"'}) == (
+        'x = f"가 {b!r}"  # c\n')

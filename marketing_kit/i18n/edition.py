@@ -61,10 +61,41 @@ def _tokens(source: str) -> list[tokenize.TokenInfo]:
     # IPython magics and shell escapes are not Python: blank them (same length) for the tokenizer.
     lines = [re.sub(r"^(\s*)([%!].*)$", lambda m: m.group(1) + " " * len(m.group(2)), line)
              for line in source.splitlines(keepends=True)]
+    text = "".join(lines)
     try:
-        return list(tokenize.generate_tokens(io.StringIO("".join(lines)).readline))
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError) as error:
         raise ValueError(f"cannot tokenize a code cell ({error}):\n{source[:200]}") from error
+    return _whole_fstrings(tokens, text)
+
+
+def _whole_fstrings(tokens: list[tokenize.TokenInfo], text: str) -> list[tokenize.TokenInfo]:
+    """From Python 3.12 an f-string is several tokens: join each back into one STRING token,
+    as Python 3.11 gives it, so catalogues and masks work the same on every version."""
+    start_type = getattr(tokenize, "FSTRING_START", None)
+    if start_type is None:
+        return tokens
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    merged, depth, first = [], 0, None
+    for tok in tokens:
+        if tok.type == start_type:
+            depth += 1
+            first = tok if depth == 1 else first
+            continue
+        if depth and tok.type == tokenize.FSTRING_END:
+            depth -= 1
+            if depth == 0:
+                begin = offsets[first.start[0] - 1] + first.start[1]
+                end = offsets[tok.end[0] - 1] + tok.end[1]
+                merged.append(tokenize.TokenInfo(tokenize.STRING, text[begin:end], first.start,
+                                                 tok.end, first.line))
+            continue
+        if not depth:
+            merged.append(tok)
+    return merged
 
 
 def literal_tokens(source: str) -> list[str]:
