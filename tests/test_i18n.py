@@ -161,3 +161,29 @@ def test_an_fstring_is_one_literal_token():
     assert edition.literal_tokens(source) == ['f"a {b!r} {c:>{w}}"', "# c"]
     assert edition.translate_code(source, {'f"a {b!r} {c:>{w}}"': 'f"가 {b!r}"'}) == (
         'x = f"가 {b!r}"  # c\n')
+
+
+NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?")
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in NUMBER.findall(text)}
+
+
+@pytest.mark.parametrize("assignment", TRANSLATED)
+def test_korean_prose_states_every_number_of_the_english(assignment):
+    """The claims tests check the English prose against the data; a translated cell must
+    state the same numbers, so the Korean prose is checked through its English twin."""
+    english = edition.english_notebook(assignment)
+    twin = nbformat.read(_twin_path(assignment), as_version=4)
+    missing = {
+        en.get("id"): sorted(_numbers(en.source) - _numbers(ko.source))
+        for en, ko in zip(english.cells, twin.cells, strict=True)
+        if en.cell_type == "markdown" and _numbers(en.source) - _numbers(ko.source)
+    }
+    assert not missing, f"numbers of the English prose missing in the Korean cells: {missing}"
+
+
+def test_the_number_check_sees_a_changed_number():
+    english, korean = "Q4 leads win 21 %, 1,882 actual", "Q4 리드는 25 %, 1,882건"
+    assert _numbers(english) - _numbers(korean) == {"21"}
