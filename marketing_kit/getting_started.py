@@ -41,6 +41,7 @@ def week_range(weekly: pd.DataFrame, weeks: Sequence[int] | None = None) -> tupl
 
     ``None`` means every week in the data.
     """
+    weekly = _checked(weekly)
     if weeks is None:
         return int(weekly["week"].min()), int(weekly["week"].max())
     if isinstance(weeks, str) or not isinstance(weeks, Sequence) or len(weeks) != 2:
