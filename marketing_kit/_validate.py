@@ -108,6 +108,17 @@ def check_choice(name: str, value: object, allowed: Sequence[str]) -> str:
     return value
 
 
+def check_date(name: str, value: object, example: str = "2024-06-30") -> pd.Timestamp:
+    """A date (string, datetime or Timestamp) as a ``pandas.Timestamp``; never NaT."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a date such as '{example}', got {value!r}") from exc
+    if pd.isna(stamp):
+        raise ValueError(f"{name} must be a date such as '{example}', got {value!r}")
+    return stamp
+
+
 def _interval(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
     left = "(" if low_open or low is None else "["
     right = ")" if high_open or high is None else "]"

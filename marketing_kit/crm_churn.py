@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from marketing_kit._validate import check_dataframe, check_number, check_numeric_column
+from marketing_kit._validate import (
+    check_dataframe,
+    check_date,
+    check_number,
+    check_numeric_column,
+)
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
@@ -57,16 +62,6 @@ def _invoices(invoices: pd.DataFrame) -> pd.DataFrame:
     return invoices.assign(invoice_date=dates)
 
 
-def _date(name: str, value: object) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a date such as '2024-06-30', got {value!r}") from exc
-    if pd.isna(stamp):
-        raise ValueError(f"{name} must be a date such as '2024-06-30', got {value!r}")
-    return stamp
-
-
 def account_snapshot(invoices: pd.DataFrame, as_of: object, horizon_months: int | None = 6,
                      data_end: object = "2024-12-31") -> pd.DataFrame:
     """One row per account that signed up by ``as_of``: what CRM knew that day, and what followed.
@@ -79,8 +74,8 @@ def account_snapshot(invoices: pd.DataFrame, as_of: object, horizon_months: int 
     (0). The horizon must end by ``data_end``, the last day the data were observed.
     """
     frame = _invoices(invoices)
-    day = _date("as_of", as_of)
-    end = _date("data_end", data_end)
+    day = check_date("as_of", as_of)
+    end = check_date("data_end", data_end)
     before = frame[frame["invoice_date"] <= day]
     if before.empty:
         raise ValueError(f"as_of {day.date()} is before every invoice")

@@ -20,6 +20,7 @@ from marketing_kit._validate import (
     check_choice,
     check_count,
     check_dataframe,
+    check_date,
     check_number,
     check_numeric_column,
 )
@@ -207,13 +208,7 @@ def _transactions(
 
 
 def _timestamp(name: str, value: object) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a date such as '1997-09-30', got {value!r}") from exc
-    if pd.isna(stamp):
-        raise ValueError(f"{name} must be a date such as '1997-09-30', got {value!r}")
-    return stamp.normalize()
+    return check_date(name, value, example="1997-09-30").normalize()
 
 
 def cohort_counts(

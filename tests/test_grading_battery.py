@@ -33,18 +33,15 @@ from marketing_kit.course.nbgrader_api import (
     autograded_score,
     cell_scores,
     copy_course,
+    english_assignments,
     load_api,
 )
 from marketing_kit.course.submissions import grade_id, write_submission
-from marketing_kit.i18n.edition import english_name
 
 pytestmark = pytest.mark.grading
 
-
-def english_assignments() -> list[str]:
-    """The English assignments: a Korean twin runs the same code (only its strings differ, as
-    tests/test_i18n.py proves), so this battery need not grade it a second time."""
-    return [a for a in assignments() if english_name(a) is None]
+# English assignments only: a Korean twin runs the same code (only its strings differ, as
+# tests/test_i18n.py proves), so this battery need not grade it a second time.
 
 #: Seconds per cell for these fixtures (the course uses 20 s); the solution's slowest cell fits.
 TIMEOUT = 8

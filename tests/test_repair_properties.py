@@ -36,18 +36,19 @@ from nbgrader.preprocessors import (
 )
 
 from marketing_kit.course.grading import grade_class
-from marketing_kit.course.nbgrader_api import assignments, copy_course, db_url, load_api
+from marketing_kit.course.nbgrader_api import (
+    copy_course,
+    db_url,
+    english_assignments,
+    load_api,
+)
 from marketing_kit.course.repair import RepairSubmission, known_cells, read_lenient
 from marketing_kit.course.submissions import fill_answers, grade_id
-from marketing_kit.i18n.edition import english_name
 
 pytestmark = pytest.mark.grading
 
-
-def english_assignments() -> list[str]:
-    """The English assignments: a Korean twin runs the same code (only its strings differ, as
-    tests/test_i18n.py proves), so this battery need not grade it a second time."""
-    return [a for a in assignments() if english_name(a) is None]
+# English assignments only: a Korean twin runs the same code (only its strings differ, as
+# tests/test_i18n.py proves), so this battery need not grade it a second time.
 
 #: Damaged solutions and blanks per assignment batch; damages per submission.
 SOLUTIONS, BLANKS, DAMAGES = 2, 1, 4

@@ -29,6 +29,13 @@ def assignments(root: str | Path = REPO_ROOT) -> list[str]:
     return sorted(p.name for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
+def english_assignments(root: str | Path = REPO_ROOT) -> list[str]:
+    """The assignments that are not a generated Korean twin (``NN-topic-ko``)."""
+    from marketing_kit.i18n.edition import english_name
+
+    return [a for a in assignments(root) if english_name(a) is None]
+
+
 def ensure_tools_on_path() -> None:
     """Put this interpreter's ``bin/`` on ``PATH``.
 
