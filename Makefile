@@ -32,9 +32,12 @@ lab: $(VENV)/.installed
 	$(BIN)/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=$(LAB_START)
 
 ## make test: install the dev extra (and the browser the UI test needs) and run every test.
+## Both cores: pytest-xdist sends each test file to one worker (--dist loadfile), so a file's
+## module-scoped fixtures (a JupyterLab server, a graded class) are built once. (--dist loadgroup
+## would split files further, but xdist 3.8 cannot regroup tests under pytest 9.)
 test: $(STAMP) browser-deps hub-deps sandbox-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=30
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=30
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
