@@ -96,3 +96,17 @@ def test_rubric_default_goes_to_the_ignored_exports_folder(tmp_path):
     assert main(["--root", str(root), "rubric", "99-demo"]) == 0
     page = root / "artifacts" / "exports" / "99-demo-rubric.html"
     assert "no hand-graded answers" in page.read_text(encoding="utf-8")
+
+
+def test_rubric_prompt_is_the_locked_prompt_cell_not_a_hint(tmp_path):
+    """As in the course notebooks: a locked prompt cell (nbgrader metadata), then a hint."""
+    root = tmp_path / "course"
+    (root / "solutions" / "99-demo").mkdir(parents=True)
+    prompt = md("**Reflection 1 (3 points)**: which channel would you cut?")
+    prompt.metadata["nbgrader"] = {"grade": False, "solution": False, "locked": True,
+                                   "grade_id": "r1_prompt", "schema_version": 3}
+    hint = md("<details><summary>Hint</summary>look at the removal effects</details>")
+    answer = manual("### BEGIN SOLUTION\nCut Display.\n### END SOLUTION\n" + RUBRIC, "r1", 3)
+    write([md("# Demo"), prompt, hint, answer], root / "solutions" / "99-demo" / "99-demo.ipynb")
+    (item,) = reflections(root, "99-demo")
+    assert item.prompt.startswith("**Reflection 1"), item.prompt

@@ -35,6 +35,11 @@ class Reflection:
     model_answer: str
 
 
+
+def _is_answer(cell) -> bool:
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("solution") or meta.get("grade"))
+
 def reflections(root: str | Path, assignment: str) -> list[Reflection]:
     """The hand-graded answer cells of ``solutions/<assignment>/*.ipynb``, in order."""
     folder = Path(root) / "solutions" / assignment
@@ -48,8 +53,11 @@ def reflections(root: str | Path, assignment: str) -> list[Reflection]:
             meta = cell.get("metadata", {}).get("nbgrader", {})
             if not (meta.get("solution") and meta.get("grade")):
                 continue
+            # The prompt is the nearest markdown cell above (often a locked prompt cell),
+            # passing over collapsible hints and other answer cells.
             prompt = next((c.source for c in reversed(cells[:i]) if c.cell_type == "markdown"
-                           and not c.get("metadata", {}).get("nbgrader")), "")
+                           and not _is_answer(c) and not c.source.lstrip().startswith("<details")),
+                          "")
             scheme = _SCHEME.search(cell.source)
             model = _SOLUTION.search(cell.source)
             found.append(Reflection(path.name, meta["grade_id"], float(meta.get("points", 0)),
@@ -60,7 +68,7 @@ def reflections(root: str | Path, assignment: str) -> list[Reflection]:
 
 def render(assignment: str, items: list[Reflection]) -> str:
     """One self-contained HTML page (markdown rendered with mistune, as nbconvert does)."""
-    md = mistune.create_markdown(plugins=["table"])
+    md = mistune.create_markdown(escape=False, plugins=["table"])
     parts = [f"<h1>{html.escape(assignment)}: grader's rubric</h1>",
              "<p>Hand-graded answers, in notebook order. Keep this page open beside "
              "Formgrader &rarr; Manual Grading. Do not share it with students.</p>"]
