@@ -72,7 +72,9 @@ def test_grade_finishes_the_batch_and_prints_a_summary(graded, grade_run):
     assert table["graded"] == "6"
     assert "mean" in table and "median" in table
     for student in by_kind(graded, "broken", "invalid_json"):
-        assert f"{student}: NotJSONError" in grade_run["stdout"]
+        # the lenient reader (marketing_kit.course.repair) names the reason
+        assert any(line.strip().startswith(f"{student}: ") and "not JSON" in line
+                   for line in grade_run["stdout"].splitlines()), grade_run["stdout"]
     for student in by_kind(graded, "broken", "kernel_death"):
         assert f"{student}: " in grade_run["stdout"].split("failed submissions:")[1]
 
