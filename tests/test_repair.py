@@ -183,6 +183,25 @@ def test_an_answer_carrying_another_answers_metadata_gets_its_own_back(course, r
     assert len(repaired.cells) == len(reference.cells)
 
 
+def test_a_test_carrying_the_next_answers_metadata_stays_the_test(course, reference):
+    """CI found this: a test cell got the following answer's metadata, that answer a later
+    prompt's. The test is recognised by its instructor source, so the claim is not trusted."""
+    data = as_json(course["solution"])
+    t = locate_test(data)
+    a = next(i for i in range(t + 1, len(data["cells"]))
+             if data["cells"][i]["metadata"].get("nbgrader", {}).get("solution"))
+    p = next(i for i in range(a + 1, len(data["cells"]))
+             if data["cells"][i]["metadata"].get("nbgrader", {}).get("locked")
+             and data["cells"][i]["cell_type"] == "markdown")
+    data["cells"][t]["metadata"]["nbgrader"] = copy.deepcopy(
+        data["cells"][a]["metadata"]["nbgrader"])
+    data["cells"][a]["metadata"]["nbgrader"] = copy.deepcopy(
+        data["cells"][p]["metadata"]["nbgrader"])
+    repaired = sanitize(course, data)
+    assert graded(repaired) == graded(reference)
+    assert len(repaired.cells) == len(reference.cells)
+
+
 @pytest.mark.parametrize("new_type", ["markdown", "raw"])
 def test_a_retyped_answer_or_test_gets_its_type_back(course, reference, new_type):
     data = as_json(course["solution"])

@@ -146,7 +146,9 @@ def _choose(known: KnownCell, slot: list[int], cells: list, names: set[str],
     or exact source. Loose matches: a cell with nbgrader metadata under an unknown or missing
     grade_id, or a copy of a grade_id another cell has won, with no conflicting role (same
     role first, then the most similar source); then a cell without nbgrader metadata: for an
-    answer, the only such cell in the slot that is not one of the instructor's ordinary cells;
+    answer, the only such cell in the slot that is not one of the instructor's ordinary cells
+    (``ordinary``: sources no answer has; a cell carrying a copy of the metadata of a cell
+    matched elsewhere, in the other role, counts as one without metadata);
     for a test or prompt, the most similar one if at least :data:`LOCKED_SIMILARITY` alike.
     """
     same = [i for i in slot if _claimed(cells[i]) == known.name]
@@ -170,7 +172,11 @@ def _choose(known: KnownCell, slot: list[int], cells: list, names: set[str],
             role = bool(meta.get("solution")) == known.solution
             return role, _similarity(cells[i].source, known.source)
         return max(stray, key=fit)  # max keeps the first of equals: the earliest cell
-    plain = [i for i in slot if _meta(cells[i]) is None and cells[i].source not in ordinary]
+    # A cell whose metadata is a copy of a cell matched elsewhere, in the other role, is
+    # taken as plain: the copy is what was damaged, not the cell.
+    plain = [i for i in slot if cells[i].source not in ordinary and (
+        _meta(cells[i]) is None
+        or (_claimed(cells[i]) in matched and _conflicts(_meta(cells[i]), known)))]
     if known.solution:
         return plain[0] if len(plain) == 1 else None
     scored = [(_similarity(cells[i].source, known.visible), i) for i in plain]
@@ -185,7 +191,20 @@ def _match(cells: list, known: list[KnownCell], ordinary: frozenset[str]) -> dic
     for i, cell in enumerate(cells):
         if _claimed(cell) in names:
             claims.setdefault(_claimed(cell), []).append(i)
-    match = {name: found[0] for name, found in claims.items() if len(found) == 1}
+    # A cell holding exactly the instructor's source of a test or prompt is that cell, whatever
+    # nbgrader metadata was copied onto it; the other claims are trusted only after that.
+    match: dict[str, int] = {}
+    for k in known:
+        if k.restored:
+            same = [i for i, cell in enumerate(cells)
+                    if cell.cell_type == k.cell_type and cell.source in (k.source, k.visible)]
+            if len(same) == 1 and same[0] not in match.values():
+                match[k.name] = same[0]
+    taken = set(match.values())
+    not_answers = ordinary | {s for k in known if k.restored for s in (k.source, k.visible)}
+    for name, found in claims.items():
+        if name not in match and len(found) == 1 and found[0] not in taken:
+            match[name] = found[0]
     # Sure matches (id, checksum, source) first; then loose ones, tests and prompts before
     # answers (a test is recognised by its source, an answer only by its place).
     for loose, answers in ((False, None), (True, False), (True, True)):
@@ -199,7 +218,7 @@ def _match(cells: list, known: list[KnownCell], ordinary: frozenset[str]) -> dic
                 lo, hi = -1, len(cells)
             taken = set(match.values())
             slot = [i for i in range(lo + 1, hi) if i not in taken]
-            found = _choose(k, slot, cells, names, set(match), ordinary, loose)
+            found = _choose(k, slot, cells, names, set(match), not_answers, loose)
             if found is not None:
                 match[k.name] = found
     return match
