@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketing_kit import datasets, swot
+from marketing_kit import datasets, i18n, swot
 from marketing_kit.widgets.swot import explorer, ie_grid_figure, swot_board_figure
 
 
@@ -25,8 +25,17 @@ def test_initial_state_reproduces_the_case(app, case):
     assert (app.cell, app.posture) == ("V", "hold and maintain")
     assert app.items["weight"].tolist() == pytest.approx(case["weight"].tolist())
     assert list(app.tows["strategy"]) == ["SO", "WO", "ST", "WT"]
-    assert bytes(app.ie_image.value).startswith(b"\x89PNG")
-    assert bytes(app.board_image.value).startswith(b"\x89PNG")
+    dot = app.ie_figure.data[0]
+    assert (dot.x[0], dot.y[0]) == pytest.approx((2.2, 2.15))
+    assert dot.name == "Analytics start-up: IFE 2.20, EFE 2.15 → cell V"
+    layout = app.ie_figure.layout
+    assert tuple(layout.xaxis.range) == (4, 1) and tuple(layout.yaxis.range) == (1, 4)
+    assert len(layout.shapes) == 9 and "IFE total" in layout.xaxis.title.text
+    notes = [a.text for a in layout.annotations]
+    assert "<b>V</b>" in notes and "hold and maintain" in notes
+    board = app.board_html.value
+    assert "Strengths (internal)" in board and "Threats (external)" in board
+    assert "<b>S1</b> One dashboard" in board and "weight 0.15 · rating 4" in board
     assert "IE cell V" in app.summary.value and "SO" in app.tows_html.value
     assert app.message.value == ""
 
@@ -40,7 +49,7 @@ def test_rating_sliders_follow_davids_scales(app):
 
 
 def test_moving_sliders_moves_the_dot_across_the_ie_grid(app, case):
-    before_ie, before_board = app.ie_image.value, app.board_image.value
+    before_board = app.board_html.value
     # Every strength a major strength, every weakness a minor one: IFE .45 x 4 + .55 x 2 = 2.9.
     with app.hold():
         for code in case.loc[case["kind"] == "S", "code"]:
@@ -57,7 +66,11 @@ def test_moving_sliders_moves_the_dot_across_the_ie_grid(app, case):
     expected = swot.weighted_score(app.items, "external")
     assert app.efe_total == pytest.approx(expected) == pytest.approx(0.60 * 4 + 0.65)
     assert (app.cell, app.posture) == ("II", "grow and build")
-    assert app.ie_image.value != before_ie and app.board_image.value != before_board
+    dot = app.ie_figure.data[0]  # the chart's trace moved in place, no new trace
+    assert len(app.ie_figure.data) == 1
+    assert (dot.x[0], dot.y[0]) == pytest.approx((app.ife_total, app.efe_total))
+    assert dot.name.endswith("cell II")
+    assert app.board_html.value != before_board and "rating 4" in app.board_html.value
 
 
 def test_importance_points_are_normalised_within_each_side(app):
@@ -67,6 +80,10 @@ def test_importance_points_are_normalised_within_each_side(app):
     assert weights[["S1", "S2", "S3", "S4", "S5", "W1", "W2", "W3", "W4", "W5"]].sum() == (
         pytest.approx(1.0))
     assert weights["O1"] == pytest.approx(0.20)  # the external side is untouched
+    assert f"weight {35 / 120:.2f}" in app.board_html.value
+    # the board lists each quadrant heaviest first: S1 now leads the strengths
+    strengths = app.board_html.value.split("Weaknesses")[0]
+    assert strengths.index("<b>S1</b>") < strengths.index("<b>S2</b>")
     assert app.ife_total == pytest.approx(swot.weighted_score(app.items, "internal"))
 
 
@@ -90,3 +107,17 @@ def test_figures_draw_both_cases():
     assert labels[1].endswith("cell IV")
     with pytest.raises(ValueError, match="ife_total"):
         ie_grid_figure({"bad": (0.5, 2.0)})
+
+
+def test_korean_labels(case):
+    i18n.set_language("ko")
+    try:
+        app = explorer(case, "Analytics start-up")
+    finally:
+        i18n.set_language("en")
+    assert "강점 (내부)" in app.board_html.value and "평점" in app.board_html.value
+    assert app.ie_figure.layout.title.text == "IE 매트릭스"
+    assert "셀" in app.ie_figure.data[0].name and "유지·관리" in app.summary.value
+    assert "TOWS 전략" in app.tows_html.value
+    assert app.controls["S1:points"].description == "S1 점수"
+    assert app.ife_total == pytest.approx(2.2)  # numbers unchanged
