@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from marketing_kit import direct_marketing as dm
 from marketing_kit._validate import check_dataframe
+from marketing_kit.i18n import t
 from marketing_kit.widgets._base import Explorer, figure_png
 
 STYLE = {"description_width": "130px"}
@@ -34,13 +35,13 @@ class MailingExplorer(Explorer):
         controls = {
             "cost_per_contact": widgets.FloatSlider(
                 value=cost_per_contact, min=0, max=10, step=0.25,
-                description="Cost per contact ($)"),
+                description=t("Cost per contact ($)")),
             "margin_per_response": widgets.FloatSlider(
                 value=margin_per_response, min=1, max=60, step=1,
-                description="Margin per response ($)"),
+                description=t("Margin per response ($)")),
             "mailed_deciles": widgets.IntSlider(
                 value=mailed_deciles, min=0, max=len(gains), step=1,
-                description="Deciles mailed"),
+                description=t("Deciles mailed")),
         }
         for control in controls.values():
             control.style, control.layout, control.continuous_update = STYLE, LAYOUT, False
@@ -60,9 +61,10 @@ class MailingExplorer(Explorer):
         self.profit = float(self.plan["profit"].iloc[:depth].sum())
         self.mailed = int(self.plan["customers"].iloc[:depth].sum())
         self.summary.value = (
-            f"<b>Break-even response rate</b> {self.break_even:.1%} &nbsp;|&nbsp; "
-            f"<b>Mail top {depth}</b> ({self.mailed:,} customers): profit "
-            f"<b>${self.profit:,.0f}</b> &nbsp;|&nbsp; most profitable: top {self.best}"
+            f"<b>{t('Break-even response rate')}</b> {self.break_even:.1%} &nbsp;|&nbsp; "
+            + t("<b>Mail top {depth}</b> ({mailed:,} customers): profit <b>${profit:,.0f}</b>")
+            .format(depth=depth, mailed=self.mailed, profit=self.profit)
+            + " &nbsp;|&nbsp; " + t("most profitable: top {best}").format(best=self.best)
         )
         self.image.value = figure_png(mailing_chart(self.plan, self.break_even, depth))
 
@@ -73,22 +75,24 @@ def mailing_chart(plan: pd.DataFrame, break_even: float, mailed_deciles: int) ->
     gains_axes, rate_axes = figure.subplots(1, 2)
     x = [0.0, *plan["cum_customers_pct"]]
     y = [0.0, *plan["cum_responders_pct"]]
-    gains_axes.plot(x, y, marker="o", color="#1565c0", label="ranked list")
-    gains_axes.plot([0, 100], [0, 100], color="grey", linestyle="--", label="random mailing")
+    gains_axes.plot(x, y, marker="o", color="#1565c0", label=t("ranked list"))
+    gains_axes.plot([0, 100], [0, 100], color="grey", linestyle="--", label=t("random mailing"))
     if mailed_deciles:
         gains_axes.axvline(x[mailed_deciles], color="#2e7d32", linewidth=1,
-                           label=f"mail top {mailed_deciles}: {y[mailed_deciles]:.0f}% reached")
-    gains_axes.set(xlabel="customers mailed (%)", ylabel="responders reached (%)",
-                   title="Cumulative gains", xlim=(0, 100), ylim=(0, 102))
+                           label=t("mail top {deciles}: {reached:.0f}% reached").format(
+                               deciles=mailed_deciles, reached=y[mailed_deciles]))
+    gains_axes.set(xlabel=t("customers mailed (%)"), ylabel=t("responders reached (%)"),
+                   title=t("Cumulative gains"), xlim=(0, 100), ylim=(0, 102))
     gains_axes.legend(fontsize=8, loc="lower right")
     deciles = plan.index.to_numpy()
     colours = ["#2e7d32" if k <= mailed_deciles else "#b0bec5" for k in deciles]
     rate_axes.bar(deciles, 100 * plan["response_rate"], color=colours)
     rate_axes.axhline(100 * break_even, color="#c62828", linestyle="--",
-                      label=f"break-even {break_even:.1%}")
+                      label=t("break-even {rate:.1%}").format(rate=break_even))
     profit = plan["cumulative_profit"].iloc[mailed_deciles - 1] if mailed_deciles else 0.0
-    rate_axes.set(xlabel="decile (1 = best score)", ylabel="response rate (%)",
-                  title=f"Response by decile (green = mailed): profit ${profit:,.0f}",
+    rate_axes.set(xlabel=t("decile (1 = best score)"), ylabel=t("response rate (%)"),
+                  title=t("Response by decile (green = mailed): profit ${profit:,.0f}")
+                  .format(profit=profit),
                   xticks=deciles)
     rate_axes.legend(fontsize=8, loc="upper right")
     figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.9, wspace=0.25)

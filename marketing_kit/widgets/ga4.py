@@ -10,12 +10,34 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from marketing_kit import ga4
+from marketing_kit.i18n import t
 from marketing_kit.widgets._base import Explorer, figure_png
 
 KPI_LABELS = {"sessions": "Sessions", "engaged_sessions": "Engaged sessions",
               "engagement_rate": "Engagement rate", "key_events": "Key events",
               "key_event_rate": "Session key event rate",
-              "avg_engagement_time": "Avg engagement time / session"}
+              "avg_engagement_time": "Avg engagement time / session"}  # shown through t()
+
+
+def _kpi_label(name: str) -> str:
+    labels = {"sessions": t("Sessions"), "engaged_sessions": t("Engaged sessions"),
+              "engagement_rate": t("Engagement rate"), "key_events": t("Key events"),
+              "key_event_rate": t("Session key event rate"),
+              "avg_engagement_time": t("Avg engagement time / session")}
+    return labels.get(name, KPI_LABELS.get(name, name))
+
+
+def _dimension_label(by: str) -> str:
+    """A GA4 dimension as a chart label (other columns: underscores become spaces)."""
+    labels = {"channel": t("channel"), "landing_page": t("landing page"),
+              "device": t("device"), "date": t("date")}
+    return labels.get(by, by.replace("_", " "))
+
+
+def _rate_label(rate: str) -> str:
+    labels = {"key_event_rate": t("key event rate"), "engagement_rate": t("engagement rate"),
+              "bounce_rate": t("bounce rate")}
+    return labels.get(rate, rate.replace("_", " "))
 
 
 def _format(name: str, value: float) -> str:
@@ -42,13 +64,15 @@ class Ga4DashboardExplorer(Explorer):
         devices = sorted(export[ga4.DIMENSIONS["device"]].unique())
         controls: dict[str, widgets.Widget] = {
             "dates": widgets.SelectionRangeSlider(options=dates, index=(0, len(dates) - 1),
-                                                  description="Date range",
+                                                  description=t("Date range"),
                                                   continuous_update=False, readout=False,
                                                   layout=widgets.Layout(width="520px")),
-            "channel": widgets.Dropdown(options=["All", *channels], value="All",
-                                        description="Channel group"),
-            "device": widgets.Dropdown(options=["All", *devices], value="All",
-                                       description="Device"),
+            # GA4's channel-group and device names stay as GA4 shows them; only "All" is
+            # translated (a (label, value) pair: the value the code filters on stays "All")
+            "channel": widgets.Dropdown(options=[(t("All"), "All"), *((c, c) for c in channels)],
+                                        value="All", description=t("Channel group")),
+            "device": widgets.Dropdown(options=[(t("All"), "All"), *((d, d) for d in devices)],
+                                       value="All", description=t("Device")),
         }
         for control in controls.values():
             control.style = {"description_width": "100px"}
@@ -63,7 +87,7 @@ class Ga4DashboardExplorer(Explorer):
 
     def update(self) -> None:
         start, end = self.controls["dates"].value
-        self.period.value = f"<b>{start}</b> to <b>{end}</b>"
+        self.period.value = t("<b>{start}</b> to <b>{end}</b>").format(start=start, end=end)
         self.selection = ga4.filter_export(self.export, start, end, self.controls["channel"].value,
                                            self.controls["device"].value)
         totals = ga4.report(self.selection.assign(site="All"), "site").iloc[0]
@@ -73,11 +97,15 @@ class Ga4DashboardExplorer(Explorer):
         self.cards.value = "".join(
             "<div style='display:inline-block;margin:4px 14px 4px 0'><div style='font-size:11px;"
             f"color:#555'>{label}</div><div style='font-size:20px;font-weight:600'>"
-            f"{_format(name, self.kpis[name])}</div></div>" for name, label in KPI_LABELS.items())
-        shown = self.table[["sessions", "engagement_rate", "key_events", "key_event_rate"]]
+            f"{_format(name, self.kpis[name])}</div></div>"
+            for name, label in ((name, _kpi_label(name)) for name in KPI_LABELS))
+        headers = {"sessions": t("sessions"), "engagement_rate": t("engagement_rate"),
+                   "key_events": t("key_events"), "key_event_rate": t("key_event_rate")}
+        shown = self.table[list(headers)].rename(columns=headers)
         self.table_html.value = shown.to_html(
-            formatters={"engagement_rate": "{:.1%}".format, "key_event_rate": "{:.2%}".format,
-                        "sessions": "{:,}".format}, index_names=False)
+            formatters={headers["engagement_rate"]: "{:.1%}".format,
+                        headers["key_event_rate"]: "{:.2%}".format,
+                        headers["sessions"]: "{:,}".format}, index_names=False)
         self.image.value = figure_png(dashboard_chart(self.weekly, self.table))
 
 
@@ -102,11 +130,11 @@ def dashboard_chart(weekly: pd.DataFrame, pages: pd.DataFrame) -> Figure:
     figure = Figure(figsize=(10, 3.3))
     left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [1.4, 1]})
     left.bar(weekly.index, weekly["key_events"], width=5, color="#f9ab00", alpha=0.6)
-    left.set_ylabel("key events per week (bars)", color="#b06000")
-    left.set_title("Sessions (line) and key events (bars) per week")
+    left.set_ylabel(t("key events per week (bars)"), color="#b06000")
+    left.set_title(t("Sessions (line) and key events (bars) per week"))
     sessions = left.twinx()
     sessions.plot(weekly.index, weekly["sessions"], color="#1a73e8", linewidth=2)
-    sessions.set_ylabel("sessions per week (line)", color="#1a73e8")
+    sessions.set_ylabel(t("sessions per week (line)"), color="#1a73e8")
     sessions.set_ylim(bottom=0)
     left.tick_params(axis="x", labelrotation=30, labelsize=8)
     ranked = ga4.with_intervals(pages).sort_values("key_event_rate")
@@ -114,8 +142,8 @@ def dashboard_chart(weekly: pd.DataFrame, pages: pd.DataFrame) -> Figure:
               100 * (ranked["ci_high"] - ranked["key_event_rate"])]
     right.barh(ranked.index, 100 * ranked["key_event_rate"], xerr=errors, color="#34a853",
                ecolor="#333", capsize=3)
-    right.set_xlabel("key events per 100 sessions (95 % CI)")
-    right.set_title("Session key event rate by landing page")
+    right.set_xlabel(t("key events per 100 sessions (95 % CI)"))
+    right.set_title(t("Session key event rate by landing page"))
     right.tick_params(axis="y", labelsize=8)
     figure.subplots_adjust(wspace=0.75)  # no tight_layout: a second layout pass costs time
     return figure
@@ -131,8 +159,8 @@ def trend_chart(export: pd.DataFrame, by: str = "channel") -> Figure:
     axes = figure.subplots()
     for name in table.sum().sort_values(ascending=False).index:
         axes.plot(table.index, table[name], label=name, linewidth=1.4)
-    axes.set_ylabel("sessions per week")
-    axes.set_title(f"Weekly sessions by {by.replace('_', ' ')}")
+    axes.set_ylabel(t("sessions per week"))
+    axes.set_title(t("Weekly sessions by {dimension}").format(dimension=_dimension_label(by)))
     axes.legend(fontsize=8, ncol=3, loc="upper left")
     axes.set_ylim(0, 1.3 * table.to_numpy().max())
     return figure
@@ -147,8 +175,9 @@ def rate_chart(table: pd.DataFrame, rate: str = "key_event_rate", title: str = "
     errors = [100 * (ranked[rate] - ranked["ci_low"]), 100 * (ranked["ci_high"] - ranked[rate])]
     axes.barh([str(i) for i in ranked.index], 100 * ranked[rate], xerr=errors, color="#1a73e8",
               ecolor="#333", capsize=3)
-    axes.set_xlabel(f"{rate.replace('_', ' ')} (%), 95 % CI")
-    axes.set_title(title or f"{rate.replace('_', ' ').capitalize()} by {ranked.index.name}")
+    axes.set_xlabel(t("{rate} (%), 95 % CI").format(rate=_rate_label(rate)))
+    axes.set_title(title or t("{rate} by {dimension}").format(
+        rate=_rate_label(rate).capitalize(), dimension=ranked.index.name))
     return figure
 
 
