@@ -138,7 +138,8 @@ def _conflicts(meta: dict, known: KnownCell) -> bool:
 
 
 def _choose(known: KnownCell, slot: list[int], cells: list, names: set[str],
-            matched: set[str], ordinary: frozenset[str], loose: bool) -> int | None:
+            matched: set[str], ordinary: frozenset[str], loose: bool,
+            doubted: frozenset[int] = frozenset()) -> int | None:
     """The submitted cell that is ``known``, among the unclaimed cells of its slot, or None.
 
     Sure matches (``loose`` False): a cell carrying ``known``'s grade_id (for a test or
@@ -147,11 +148,14 @@ def _choose(known: KnownCell, slot: list[int], cells: list, names: set[str],
     grade_id, or a copy of a grade_id another cell has won, with no conflicting role (same
     role first, then the most similar source); then a cell without nbgrader metadata: for an
     answer, the only such cell in the slot that is not one of the instructor's ordinary cells
-    (``ordinary``: sources no answer has; a cell carrying a copy of the metadata of a cell
-    matched elsewhere, in the other role, counts as one without metadata);
+    (``ordinary``: sources no answer has; a cell whose grade_id was won by another cell or
+    is ``doubted``, and that claims the other role, counts as one without metadata);
     for a test or prompt, the most similar one if at least :data:`LOCKED_SIMILARITY` alike.
     """
-    same = [i for i in slot if _claimed(cells[i]) == known.name]
+    def false_claim(i: int) -> bool:
+        return i in doubted or _claimed(cells[i]) in matched
+
+    same = [i for i in slot if _claimed(cells[i]) == known.name and i not in doubted]
     if same:
         exact = [i for i in same if known.restored and cells[i].source == known.source]
         return (exact or same)[0]
@@ -164,7 +168,7 @@ def _choose(known: KnownCell, slot: list[int], cells: list, names: set[str],
     if not loose:
         return None
     stray = [i for i in slot if _meta(cells[i]) is not None
-             and (_claimed(cells[i]) not in names or _claimed(cells[i]) in matched)
+             and (_claimed(cells[i]) not in names or false_claim(i))
              and not _conflicts(_meta(cells[i]), known)]
     if stray:
         def fit(i: int) -> tuple[bool, float]:
@@ -172,16 +176,23 @@ def _choose(known: KnownCell, slot: list[int], cells: list, names: set[str],
             role = bool(meta.get("solution")) == known.solution
             return role, _similarity(cells[i].source, known.source)
         return max(stray, key=fit)  # max keeps the first of equals: the earliest cell
-    # A cell whose metadata is a copy of a cell matched elsewhere, in the other role, is
-    # taken as plain: the copy is what was damaged, not the cell.
+    # A cell whose metadata falsely claims a cell of the other role is taken as plain: the
+    # copied metadata is what was damaged, not the cell.
     plain = [i for i in slot if cells[i].source not in ordinary and (
-        _meta(cells[i]) is None
-        or (_claimed(cells[i]) in matched and _conflicts(_meta(cells[i]), known)))]
+        _meta(cells[i]) is None or (false_claim(i) and _conflicts(_meta(cells[i]), known)))]
     if known.solution:
         return plain[0] if len(plain) == 1 else None
     scored = [(_similarity(cells[i].source, known.visible), i) for i in plain]
     best = max(scored, default=(0.0, None), key=lambda s: s[0])
     return best[1] if best[0] >= LOCKED_SIMILARITY else None
+
+
+def _window(known: list[KnownCell], pos: int, match: dict[str, int], n: int) -> tuple[int, int]:
+    """Submitted positions of ``known[pos]``'s nearest matched neighbours (exclusive bounds)."""
+    before = [match[p.name] for p in known[:pos] if p.name in match]
+    after = [match[p.name] for p in known[pos + 1:] if p.name in match]
+    lo, hi = (before[-1] if before else -1), (after[0] if after else n)
+    return (-1, n) if lo >= hi else (lo, hi)  # cells were reordered: look everywhere
 
 
 def _match(cells: list, known: list[KnownCell], ordinary: frozenset[str]) -> dict[str, int]:
@@ -200,25 +211,30 @@ def _match(cells: list, known: list[KnownCell], ordinary: frozenset[str]) -> dic
                     if cell.cell_type == k.cell_type and cell.source in (k.source, k.visible)]
             if len(same) == 1 and same[0] not in match.values():
                 match[k.name] = same[0]
-    taken = set(match.values())
+    anchors = dict(match)
     not_answers = ordinary | {s for k in known if k.restored for s in (k.source, k.visible)}
-    for name, found in claims.items():
-        if name not in match and len(found) == 1 and found[0] not in taken:
-            match[name] = found[0]
+    doubted: set[int] = set()
+    for pos, k in enumerate(known):
+        found = claims.get(k.name, [])
+        if k.name in match or len(found) != 1 or found[0] in anchors.values():
+            continue
+        lo, hi = _window(known, pos, anchors, len(cells))
+        if k.restored and not lo < found[0] < hi and \
+                _similarity(cells[found[0]].source, k.visible) < LOCKED_SIMILARITY:
+            doubted.add(found[0])  # a test's id on a foreign cell, out of place
+            continue
+        match[k.name] = found[0]
     # Sure matches (id, checksum, source) first; then loose ones, tests and prompts before
     # answers (a test is recognised by its source, an answer only by its place).
     for loose, answers in ((False, None), (True, False), (True, True)):
         for pos, k in enumerate(known):
             if k.name in match or (answers is not None and k.solution != answers):
                 continue
-            before = [match[p.name] for p in known[:pos] if p.name in match]
-            after = [match[p.name] for p in known[pos + 1:] if p.name in match]
-            lo, hi = (before[-1] if before else -1), (after[0] if after else len(cells))
-            if lo >= hi:  # cells were reordered: look everywhere
-                lo, hi = -1, len(cells)
+            lo, hi = _window(known, pos, match, len(cells))
             taken = set(match.values())
             slot = [i for i in range(lo + 1, hi) if i not in taken]
-            found = _choose(k, slot, cells, names, set(match), not_answers, loose)
+            found = _choose(k, slot, cells, names, set(match), not_answers, loose,
+                            frozenset(doubted))
             if found is not None:
                 match[k.name] = found
     return match
