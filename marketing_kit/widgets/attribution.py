@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from marketing_kit import attribution, channels
+from marketing_kit.i18n import t
 from marketing_kit.widgets._base import Explorer, figure_png
 
 STAGE_COLOURS = {"awareness": "#1e88e5", "consideration": "#fb8c00", "conversion": "#43a047"}
@@ -41,13 +42,17 @@ class AttributionExplorer(Explorer):
         self._tables: dict[tuple, pd.DataFrame] = {}
         self._cuts: dict[tuple, pd.DataFrame] = {}  # kept channels -> channels.cut_effect
         controls: dict[str, widgets.Widget] = {
-            "model": widgets.Dropdown(options=attribution.MODELS, value=model, description="Model"),
+            "model": widgets.Dropdown(
+                options=[(t(name), name) for name in attribution.MODELS],
+                value=model,
+                description=t("Model"),
+            ),
             "half_life": widgets.FloatSlider(
                 value=half_life,
                 min=0.25,
                 max=8,
                 step=0.25,
-                description="Half-life (touches)",
+                description=t("Half-life (touches)"),
                 continuous_update=False,
                 style={"description_width": "130px"},
                 layout=widgets.Layout(width="360px"),
@@ -63,7 +68,7 @@ class AttributionExplorer(Explorer):
         self.image = widgets.Image(format="png")
         self.summary = widgets.HTML()
         self.table_html = widgets.HTML()
-        checklist = widgets.VBox([widgets.HTML("<b>Keep channel</b>"), *boxes])
+        checklist = widgets.VBox([widgets.HTML(f"<b>{t('Keep channel')}</b>"), *boxes])
         super().__init__(
             controls,
             [
@@ -96,12 +101,15 @@ class AttributionExplorer(Explorer):
         self.cut = self._cuts[tuple(kept)]
         before, after = self.cut.loc["all channels"], self.cut.loc["kept"]
         dropped = [name for name in self.order if name not in kept]
+        change = after["conversions"] / before["conversions"] - 1
         self.summary.value = (
-            f"<b>Dropping</b> {', '.join(dropped) or 'nothing'}: conversions "
+            f"<b>{t('Dropping')}</b> {', '.join(dropped) or t('nothing')}: {t('conversions')} "
             f"{before['conversions']:,.0f} &rarr; {after['conversions']:,.0f} "
-            f"({after['conversions'] / before['conversions'] - 1:+.0%}, Markov removal: journeys "
-            f"through a dropped channel are lost, not rerouted); monthly cost "
-            f"${before['monthly_cost']:,.0f} &rarr; ${after['monthly_cost']:,.0f}; lead quality "
+            f"({change:+.0%}, "
+            + t("Markov removal: journeys through a dropped channel are lost, not rerouted")
+            + f"); {t('monthly cost')} "
+            f"${before['monthly_cost']:,.0f} &rarr; ${after['monthly_cost']:,.0f}; "
+            f"{t('lead quality')} "
             f"{before['lead_quality']:.0%} &rarr; {after['lead_quality']:.0%}"
         )
         shown = self.cut[
@@ -114,6 +122,7 @@ class AttributionExplorer(Explorer):
                 "conversions",
             ]
         ]
+        shown = shown.rename(index=lambda row: t(str(row)), columns=lambda column: t(column))
         self.table_html.value = shown.to_html(float_format=lambda x: f"{x:,.2f}")
         self.image.value = figure_png(
             explorer_chart(self.attribution, self.metrics, self.cut, self.order, kept, model)
@@ -139,23 +148,25 @@ def explorer_chart(
     bars = left.barh(order, values, color=colours)
     left.bar_label(bars, labels=[f"{v:,.0f}" for v in values], fontsize=8, padding=2)
     left.invert_yaxis()
-    left.set_xlabel("attributed conversions")
-    left.set_title(f"Attribution: {model.replace('_', ' ')}")
+    left.set_xlabel(t("attributed conversions"))
+    left.set_title(t("Attribution: {model}").format(model=t(model.replace("_", " "))))
     left.set_xlim(0, max(values.max(), 1.0) * 1.18)
     for stage, colour in STAGE_COLOURS.items():
-        left.bar(0, 0, color=colour, label=stage)
-    left.bar(0, 0, color=DROPPED_COLOUR, label="dropped")
+        left.bar(0, 0, color=colour, label=t(stage))
+    left.bar(0, 0, color=DROPPED_COLOUR, label=t("dropped"))
     left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=4)
 
-    labels = ["conversions\n(Markov)", "monthly\ncost", "qualified\nleads"]
+    labels = [label.replace(" ", "\n", 1) for label in
+              (t("conversions (Markov)"), t("monthly cost"), t("qualified leads"))]
     columns = ["conversions", "monthly_cost", "qualified_leads"]
     kept_share = [cut.loc["kept", c] / cut.loc["all channels", c] * 100 for c in columns]
     bars = right.bar(labels, kept_share, color=["#43a047", "#e53935", "#1e88e5"])
     right.bar_label(bars, labels=[f"{v:.0f}%" for v in kept_share], fontsize=8)
     right.axhline(100, color="black", linewidth=1, linestyle="--")
     right.set_ylim(0, 115)
-    right.set_ylabel("% of today's level kept")
-    right.set_title(f"Keeping {len(kept)} of {len(order)} channels")
+    right.set_ylabel(t("% of today's level kept"))
+    title = t("Keeping {kept} of {total} channels")
+    right.set_title(title.format(kept=len(kept), total=len(order)))
     figure.subplots_adjust(wspace=0.3, bottom=0.22)  # labels inside: figure_png just crops
     return figure
 
@@ -193,12 +204,12 @@ def model_comparison_chart(table: pd.DataFrame, order: list[str] | None = None) 
             table.loc[order, model],
             height=height,
             color=MODEL_COLOURS.get(model, "#9e9e9e"),
-            label=model.replace("_", " "),
+            label=t(model.replace("_", " ")),
         )
     axes.set_yticks(range(len(order)), order)
     axes.invert_yaxis()
-    axes.set_xlabel("attributed conversions")
-    axes.set_title("The same journeys under seven attribution models")
+    axes.set_xlabel(t("attributed conversions"))
+    axes.set_title(t("The same journeys under seven attribution models"))
     axes.grid(axis="x", alpha=0.3)
     axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=4)
     return figure
@@ -217,7 +228,7 @@ def goal_chart(metrics: pd.DataFrame) -> Figure:
             s=part["monthly_cost"] / 40,
             color=colour,
             alpha=0.8,
-            label=stage,
+            label=t(stage),
             edgecolor="black",
             linewidth=0.5,
         )
@@ -229,9 +240,9 @@ def goal_chart(metrics: pd.DataFrame) -> Figure:
                 xytext=(7, -3),
                 textcoords="offset points",
             )
-    axes.set_xlabel("customer satisfaction (CSAT, 1-5)")
-    axes.set_ylabel("lead quality (% of leads qualified)")
-    axes.set_title("Rank by the goal, not by the habit (bubble size = monthly cost)")
+    axes.set_xlabel(t("customer satisfaction (CSAT, 1-5)"))
+    axes.set_ylabel(t("lead quality (% of leads qualified)"))
+    axes.set_title(t("Rank by the goal, not by the habit (bubble size = monthly cost)"))
     axes.margins(x=0.15, y=0.12)
     axes.legend(fontsize=8, loc="upper left", markerscale=0.5)
     return figure

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from marketing_kit import abm
 from marketing_kit import funnel as fn
 from marketing_kit._validate import check_dataframe, check_number
+from marketing_kit.i18n import t
 from marketing_kit.widgets._base import Explorer, figure_png
 
 STYLE = {"description_width": "150px"}
@@ -24,11 +25,12 @@ STAGE_COLOURS = {"Identify": "#9e9e9e", "Expand": "#42a5f5", "Engage": "#1565c0"
 
 
 def funnel_chart(table: pd.DataFrame, baseline: pd.DataFrame | None = None,
-                 title: str = "Funnel") -> Figure:
+                 title: str | None = None) -> Figure:
     """Centred horizontal bars, top stage first, labelled with count and step conversion.
 
     ``table`` is a :func:`~marketing_kit.funnel.funnel_table`; an optional ``baseline`` table is
     drawn as grey outlines behind it, so a scenario can be compared with the actual funnel.
+    Stage names and labels are shown in the current language (:func:`marketing_kit.i18n.t`).
     """
     figure = Figure(figsize=(6.4, 0.55 * len(table) + 1.1))
     axes = figure.subplots()
@@ -39,18 +41,19 @@ def funnel_chart(table: pd.DataFrame, baseline: pd.DataFrame | None = None,
     if baseline is not None:
         handles.append(axes.barh(positions, baseline["count"], left=-baseline["count"] / 2,
                                  height=0.78, color="none", edgecolor="#616161", linestyle="--",
-                                 label="actual"))
+                                 label=t("actual")))
     bars = axes.barh(positions, table["count"], left=-table["count"] / 2, height=0.7,
-                     color="#1976d2", label="scenario" if baseline is not None else None)
+                     color="#1976d2", label=t("scenario") if baseline is not None else None)
     for position, (_, row) in zip(positions, table.iterrows(), strict=True):
-        rate = "" if position == positions[0] else f"  ({row['step_conversion']:.0%} of previous)"
+        rate = ("" if position == positions[0] else
+                t("  ({rate:.0%} of previous)").format(rate=row["step_conversion"]))
         axes.text(widest * 0.52, position, f"{row['count']:,.0f}{rate}", va="center", fontsize=8)
-    axes.set_yticks(positions, [str(s) for s in table.index])
+    axes.set_yticks(positions, [t(str(s)) for s in table.index])
     axes.set_xlim(-widest * 0.55, widest * 1.15)
     axes.set_xticks([])
     for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
-    axes.set_title(title)
+    axes.set_title(t("Funnel") if title is None else title)
     if baseline is not None:
         axes.legend(handles=[*handles, bars], fontsize=8, loc="lower left")
     figure.subplots_adjust(left=0.17)  # labels inside: figure_png just crops
@@ -72,13 +75,13 @@ class FunnelExplorer(Explorer):
             "value_per_win": widgets.FloatSlider(value=check_number("value_per_win", value_per_win,
                                                                     low=0),
                                                  min=0, max=200_000, step=1_000,
-                                                 description="Value per win ($)"),
+                                                 description=t("Value per win ($)")),
         }
         previous = self.actual.index[:-1]
         for before, (stage, row) in zip(previous, self.actual.iloc[1:].iterrows(), strict=True):
             controls[stage] = widgets.FloatSlider(value=round(row["step_conversion"], 3), min=0,
                                                   max=1, step=0.005, readout_format=".1%",
-                                                  description=f"{before} → {stage}")
+                                                  description=f"{t(before)} → {t(stage)}")
         for control in controls.values():
             control.layout, control.style, control.continuous_update = LAYOUT, STYLE, False
         self.image = widgets.Image(format="png")
@@ -98,12 +101,14 @@ class FunnelExplorer(Explorer):
                                         self.controls["value_per_win"].value)
         self.bottleneck = fn.bottleneck(counts)
         last = self.actual.index[-1]
+        counts_text = t("{scenario:,.1f} (actual {actual:,.0f})").format(
+            scenario=self.scenario["count"].iloc[-1], actual=self.actual["count"].iloc[-1])
         self.summary.value = (
-            f"<b>{last}</b>: {self.scenario['count'].iloc[-1]:,.1f} (actual "
-            f"{self.actual['count'].iloc[-1]:,.0f}) &nbsp;|&nbsp; <b>revenue impact</b> "
-            f"${self.impact:+,.0f} &nbsp;|&nbsp; <b>bottleneck</b> → {self.bottleneck}")
+            f"<b>{t(str(last))}</b>: {counts_text} &nbsp;|&nbsp; <b>{t('revenue impact')}</b> "
+            f"${self.impact:+,.0f} &nbsp;|&nbsp; <b>{t('bottleneck')}</b> → "
+            f"{t(str(self.bottleneck))}")
         self.image.value = figure_png(funnel_chart(self.scenario, self.actual,
-                                                   "Scenario against the actual funnel"))
+                                                   t("Scenario against the actual funnel")))
 
 
 class VelocityCalculator(Explorer):
@@ -113,13 +118,13 @@ class VelocityCalculator(Explorer):
                  avg_deal_size: float = 52_700.0, cycle_days: float = 72.0) -> None:
         controls = {
             "opportunities": widgets.IntSlider(value=opportunities, min=0, max=200,
-                                               description="Open opportunities"),
+                                               description=t("Open opportunities")),
             "win_rate": widgets.FloatSlider(value=win_rate, min=0, max=1, step=0.01,
-                                            readout_format=".0%", description="Win rate"),
+                                            readout_format=".0%", description=t("Win rate")),
             "avg_deal_size": widgets.FloatSlider(value=avg_deal_size, min=0, max=250_000,
-                                                 step=500, description="Avg deal size ($)"),
+                                                 step=500, description=t("Avg deal size ($)")),
             "cycle_days": widgets.FloatSlider(value=cycle_days, min=1, max=365, step=1,
-                                              description="Sales cycle (days)"),
+                                              description=t("Sales cycle (days)")),
         }
         for control in controls.values():
             control.layout, control.style, control.continuous_update = LAYOUT, STYLE, False
@@ -130,13 +135,16 @@ class VelocityCalculator(Explorer):
     def update(self) -> None:
         values = {name: control.value for name, control in self.controls.items()}
         self.velocity = abm.pipeline_velocity(**values)
-        self.result.value = (f"<b>Pipeline velocity</b> ${self.velocity:,.0f} per day "
-                             f"≈ ${self.velocity * 91:,.0f} per quarter (91 days)")
+        per_day = t("${day:,.0f} per day").format(day=self.velocity)
+        per_quarter = t("${quarter:,.0f} per quarter (91 days)").format(
+            quarter=self.velocity * 91)
+        self.result.value = f"<b>{t('Pipeline velocity')}</b> {per_day} ≈ {per_quarter}"
 
 
 def timeline_chart(timeline: pd.DataFrame, contacts: pd.DataFrame, title: str) -> Figure:
     """One row per buying-committee member, one dot per touch, coloured by ABM stage."""
-    members = contacts.assign(label=contacts["role"] + " (" + contacts["contact_id"] + ")")
+    roles = contacts["role"].map(lambda role: t(str(role)))
+    members = contacts.assign(label=roles + " (" + contacts["contact_id"] + ")")
     rows = {c: i for i, c in enumerate(members["contact_id"])}
     figure = Figure(figsize=(7.5, 0.35 * len(members) + 1.4))
     axes = figure.subplots()
@@ -144,14 +152,14 @@ def timeline_chart(timeline: pd.DataFrame, contacts: pd.DataFrame, title: str) -
         part = timeline[timeline["stage"] == stage]
         if not part.empty:
             axes.scatter(part["timestamp"], part["contact_id"].map(rows), s=part["weight"] * 12,
-                         color=colour, label=stage, alpha=0.85, edgecolor="white")
+                         color=colour, label=t(stage), alpha=0.85, edgecolor="white")
     axes.set_yticks(range(len(members)), members["label"], fontsize=8)
     axes.set_ylim(len(members) - 0.3, -0.7)  # first committee member on top
     axes.set_xlim(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-12-31"))
     axes.grid(axis="x", alpha=0.3)
     axes.set_title(title, fontsize=10)
     legend = axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0),
-                         title="ABM stage", title_fontsize=7)
+                         title=t("ABM stage"), title_fontsize=7)
     for handle in legend.legend_handles:
         handle.set_sizes([40])  # one marker size in the key; dot size in the plot = weight
     figure.autofmt_xdate()
@@ -171,10 +179,10 @@ class AccountTimeline(Explorer):
         self.scores = abm.engagement_scores(accounts, touches, as_of)
         self.committee = abm.committee_penetration(contacts, touches)
         touched = self.scores[self.scores > 0].sort_values(ascending=False).index
-        options = [(f"{a} · tier {self.accounts.loc[a, 'tier']} · {self.stages[a]}", a)
-                   for a in touched]
+        options = [(f"{a} · " + t("tier {tier}").format(tier=self.accounts.loc[a, "tier"])
+                    + f" · {t(str(self.stages[a]))}", a) for a in touched]
         controls = {"account": widgets.Dropdown(options=options, value=options[0][1],
-                                                description="Account", style=STYLE,
+                                                description=t("Account"), style=STYLE,
                                                 layout=widgets.Layout(width="420px"))}
         self.summary = widgets.HTML()
         self.image = widgets.Image(format="png")
@@ -186,13 +194,19 @@ class AccountTimeline(Explorer):
         self.timeline = abm.touch_timeline(self.touches, account)
         info = self.accounts.loc[account]
         members = self.contacts[self.contacts["account_id"] == account]
-        self.summary.value = (
-            f"<b>{account}</b> · tier {info['tier']} · {info['industry']} · stage "
-            f"<b>{self.stages[account]}</b> · engagement score {self.scores[account]:.1f} · "
-            f"committee reached {self.committee[account]:.0%} of {len(members)} · "
-            f"{len(self.timeline)} touches")
-        self.image.value = figure_png(timeline_chart(self.timeline, members,
-                                                     f"Touches of account {account}"))
+        parts = [
+            f"<b>{account}</b>",
+            t("tier {tier}").format(tier=info["tier"]),
+            t(str(info["industry"])),
+            t("stage <b>{stage}</b>").format(stage=t(str(self.stages[account]))),
+            t("engagement score {score:.1f}").format(score=self.scores[account]),
+            t("committee reached {reached:.0%} of {members}").format(
+                reached=self.committee[account], members=len(members)),
+            t("{touches} touches").format(touches=len(self.timeline)),
+        ]
+        self.summary.value = " · ".join(parts)
+        self.image.value = figure_png(timeline_chart(
+            self.timeline, members, t("Touches of account {account}").format(account=account)))
 
 
 def explorer(stage_counts: Mapping[str, float] | pd.Series, accounts: pd.DataFrame,
@@ -201,6 +215,7 @@ def explorer(stage_counts: Mapping[str, float] | pd.Series, accounts: pd.DataFra
     """The three explorers in tabs: funnel scenario, velocity calculator, account timeline."""
     tab = widgets.Tab(children=[FunnelExplorer(stage_counts, value_per_win), VelocityCalculator(),
                                 AccountTimeline(accounts, contacts, touches)])
-    for index, title in enumerate(("Funnel scenario", "Pipeline velocity", "Account timeline")):
+    titles = (t("Funnel scenario"), t("Pipeline velocity"), t("Account timeline"))
+    for index, title in enumerate(titles):
         tab.set_title(index, title)
     return tab
