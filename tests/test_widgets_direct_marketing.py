@@ -50,3 +50,28 @@ def test_bad_table_is_refused():
 
     with pytest.raises(ValueError, match="missing column"):
         explorer(pd.DataFrame({"customers": [1]}))
+
+
+def test_korean_labels_keep_the_numbers_and_draw_hangul(gains):
+    """Issue 18: in Korean the labels change; the numbers and control keys do not."""
+    import warnings
+
+    from marketing_kit import i18n
+
+    english = explorer(gains, cost_per_contact=0.5)
+    i18n.set_language("ko")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+            app = explorer(gains, cost_per_contact=0.5)
+            app.controls["mailed_deciles"].value = 3  # redraw once more in Korean
+        assert app.controls["cost_per_contact"].description == "접촉당 비용 ($)"
+        assert "손익분기 반응률" in app.summary.value and "Break-even" not in app.summary.value
+        assert bytes(app.image.value).startswith(b"\x89PNG")
+        app.controls["mailed_deciles"].value = 5
+        assert app.profit == english.profit and app.best == english.best
+        assert f"${english.profit:,.0f}" in app.summary.value
+        assert app.image.value != english.image.value  # the chart's text is Korean
+    finally:
+        i18n.set_language("en")
+    assert "Break-even response rate" in explorer(gains).summary.value

@@ -74,3 +74,31 @@ def test_charts_render(export):
     assert set(by_page.columns) == set(export["landing_page"])
     with pytest.raises(ValueError, match="by must be one of"):
         trend_chart(export, "country")
+
+
+def test_korean_labels_keep_the_numbers_and_draw_hangul(export):
+    """Issue 18: in Korean the labels change; numbers, option values and GA4's names do not."""
+    import warnings
+
+    from marketing_kit import i18n
+
+    english = explorer(export)
+    i18n.set_language("ko")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+            app = explorer(export)
+            app.controls["device"].value = "mobile"  # the value stays English
+            app.controls["device"].value = "All"
+            trend = figure_png(trend_chart(export, "channel"))
+            rates = figure_png(rate_chart(ga4.report(export, "device")))
+        assert app.controls["channel"].description == "채널 그룹"
+        assert app.controls["channel"].label == "전체"
+        assert ("Paid Social", "Paid Social") in app.controls["channel"].options
+        assert "참여율" in app.cards.value and "Engagement rate" not in app.cards.value
+        assert "<th>세션</th>" in app.table_html.value and "/pricing" in app.table_html.value
+        assert app.kpis.equals(english.kpis) and app.table.equals(english.table)
+        assert trend.startswith(b"\x89PNG") and rates.startswith(b"\x89PNG")
+    finally:
+        i18n.set_language("en")
+    assert "Engagement rate" in explorer(export).cards.value
