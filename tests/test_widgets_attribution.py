@@ -67,3 +67,32 @@ def test_channel_table_must_cover_the_journeys(data):
     journeys, channels = data
     with pytest.raises(ValueError, match="lacks the journey channel"):
         explorer(journeys, channels[channels["channel"] != "Video"])
+
+
+def test_korean_labels_keep_the_numbers_and_draw_hangul(data):
+    """Issue 18: in Korean the labels and option labels change; values and numbers do not."""
+    import warnings
+
+    from marketing_kit import i18n
+    from marketing_kit.widgets._base import figure_png
+    from marketing_kit.widgets.attribution import goal_chart, model_comparison_chart
+
+    english = explorer(*data)
+    english.controls["keep:Retargeting"].value = False
+    i18n.set_language("ko")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+            app = explorer(*data)
+            app.controls["keep:Retargeting"].value = False  # redraw once more in Korean
+            figure_png(model_comparison_chart(at.compare_models(data[0])))
+            figure_png(goal_chart(ch.channel_metrics(data[1])))
+        assert app.controls["model"].value == "markov"
+        assert ("마르코프", "markov") in app.controls["model"].options
+        assert "제외할 채널" in app.summary.value and "전체 채널" in app.table_html.value
+        assert "all channels" in app.cut.index  # only the display is translated
+        pd.testing.assert_frame_equal(app.cut, english.cut)
+        assert f"{app.cut.loc['kept', 'conversions']:,.0f}" in app.summary.value
+    finally:
+        i18n.set_language("en")
+    assert "Dropping" in explorer(*data).summary.value

@@ -71,3 +71,34 @@ def test_bad_counts_raise_and_the_tabs_build():
                    datasets.load("crm_touches"))
     assert len(tab.children) == 3 and tab.get_title(2) == "Account timeline"
     assert app.message.value == ""
+
+
+def test_korean_labels_keep_the_numbers_and_draw_hangul():
+    """Issue 18: in Korean the labels change, the numbers and the control keys do not."""
+    import warnings
+
+    from marketing_kit import i18n
+
+    data = [datasets.load(n) for n in ("crm_accounts", "crm_contacts", "crm_touches")]
+    english = explorer(COUNTS, *data)
+    i18n.set_language("ko")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+            tab = explorer(COUNTS, *data)
+            funnel_app, calc, timeline = tab.children
+            funnel_app.controls["SQL"].value = 0.45  # redraw once more in Korean
+        assert tab.get_title(2) == "어카운트 타임라인"
+        assert funnel_app.controls["won"].description == "영업기회 → 수주"
+        assert "매출 효과" in funnel_app.summary.value and "병목" in funnel_app.summary.value
+        assert funnel_app.bottleneck in COUNTS  # only the display is translated
+        assert "파이프라인 속도" in calc.result.value
+        assert "티어" in timeline.summary.value
+        assert timeline.controls["account"].value == english.children[2].controls["account"].value
+        assert bytes(timeline.image.value).startswith(b"\x89PNG")
+        english.children[0].controls["SQL"].value = 0.45
+        assert funnel_app.impact == pytest.approx(english.children[0].impact)
+        assert f"{funnel_app.impact:+,.0f}" in funnel_app.summary.value
+    finally:
+        i18n.set_language("en")
+    assert "revenue impact" in explorer(COUNTS, *data).children[0].summary.value
