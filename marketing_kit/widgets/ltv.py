@@ -12,10 +12,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from marketing_kit import ltv
+from marketing_kit.i18n import t
 from marketing_kit.widgets._base import Explorer, figure_png
 
 SLIDER_LAYOUT = widgets.Layout(width="360px")
 STYLE = {"description_width": "150px"}
+
+
+def _unit(unit: str) -> str:
+    """A time unit in the current language (the unit passed in stays English)."""
+    return {"weeks": t("weeks"), "days": t("days"), "months": t("months")}.get(unit, unit)
 
 
 def _style(controls: dict[str, widgets.Widget]) -> None:
@@ -35,14 +41,15 @@ class ClvExplorer(Explorer):
                  acquisition_cost: float = 150.0) -> None:
         controls: dict[str, widgets.Widget] = {
             "margin": widgets.FloatSlider(value=margin, min=0, max=500, step=5,
-                                          description="Margin / period ($)"),
+                                          description=t("Margin / period ($)")),
             "retention": widgets.FloatSlider(value=retention, min=0, max=0.98, step=0.01,
-                                             readout_format=".0%", description="Retention"),
+                                             readout_format=".0%", description=t("Retention")),
             "discount_rate": widgets.FloatSlider(value=discount_rate, min=0, max=0.3, step=0.01,
-                                                 readout_format=".0%", description="Discount rate"),
+                                                 readout_format=".0%",
+                                                 description=t("Discount rate")),
             "acquisition_cost": widgets.FloatSlider(value=acquisition_cost, min=0, max=1000,
                                                     step=10,
-                                                    description="Acquisition cost ($)"),
+                                                    description=t("Acquisition cost ($)")),
         }
         _style(controls)
         self.image = widgets.Image(format="png")
@@ -61,8 +68,8 @@ class ClvExplorer(Explorer):
         self.curve = ltv.clv_sensitivity(c["margin"], np.round(np.linspace(0, 0.98, 99), 4),
                                          c["discount_rate"], c["acquisition_cost"])
         self.summary.value = (
-            f"<b>CLV after acquisition cost</b>: ${self.clv:,.0f}<br>"
-            f"<b>Margin multiple</b> r/(1+i-r): {self.multiple:.2f}<br>"
+            f"<b>{t('CLV after acquisition cost')}</b>: ${self.clv:,.0f}<br>"
+            f"<b>{t('Margin multiple')}</b> r/(1+i-r): {self.multiple:.2f}<br>"
             f"<b>LTV:CAC</b>: {self.ratio:.1f} : 1"
         )
         self.image.value = figure_png(sensitivity_chart(self.curve, c["retention"], self.clv))
@@ -72,13 +79,15 @@ def sensitivity_chart(curve, retention: float, clv: float) -> Figure:
     """CLV against retention with the current setting marked and the break-even line."""
     figure = Figure(figsize=(6, 3.2))
     axes = figure.subplots()
-    axes.plot(curve.index * 100, curve.to_numpy(), color="#1565c0", label="CLV - acquisition cost")
-    axes.axhline(0, color="black", linewidth=1, linestyle="--", label="break-even")
+    axes.plot(curve.index * 100, curve.to_numpy(), color="#1565c0",
+              label=t("CLV - acquisition cost"))
+    axes.axhline(0, color="black", linewidth=1, linestyle="--",
+                 label=t("break-even"))
     axes.scatter([retention * 100], [clv], color="#c62828", zorder=3,
-                 label=f"now: {retention:.0%} -> ${clv:,.0f}")
-    axes.set_xlabel("Retention rate per period (%)")
-    axes.set_ylabel("CLV ($)")
-    axes.set_title("CLV grows steeply as retention approaches 100 %")
+                 label=t("now: {r:.0%} -> ${clv:,.0f}").format(r=retention, clv=clv))
+    axes.set_xlabel(t("Retention rate per period (%)"))
+    axes.set_ylabel(t("CLV ($)"))
+    axes.set_title(t("CLV grows steeply as retention approaches 100 %"))
     axes.legend(fontsize=8, loc="upper left")
     figure.subplots_adjust(bottom=0.17)  # labels inside: figure_png just crops
     return figure
@@ -103,13 +112,15 @@ class CustomerExplorer(Explorer):
         self.customers = None if customers is None else ltv.check_summary(customers, "customers")
         controls: dict[str, widgets.Widget] = {
             "frequency": widgets.IntSlider(value=frequency, min=0, max=30,
-                                           description="Repeat purchases x"),
+                                           description=t("Repeat purchases x")),
             "T": widgets.FloatSlider(value=T, min=1, max=80, step=0.5,
-                                     description=f"Age T ({unit})"),
+                                     description=t("Age T ({unit})").format(unit=_unit(unit))),
             "recency": widgets.FloatSlider(value=recency, min=0, max=T, step=0.5,
-                                           description=f"Last purchase t_x ({unit})"),
+                                           description=t("Last purchase t_x ({unit})").format(
+                                               unit=_unit(unit))),
             "horizon": widgets.FloatSlider(value=horizon, min=1, max=104, step=1,
-                                           description=f"Forecast ({unit})"),
+                                           description=t("Forecast ({unit})").format(
+                                               unit=_unit(unit))),
         }
         _style(controls)
         controls["T"].observe(self._cap_recency, names="value")
@@ -118,8 +129,8 @@ class CustomerExplorer(Explorer):
         self.summary = widgets.HTML()
         sliders = list(controls.values())
         if self.customers is not None:
-            self.selector = widgets.Dropdown(options=[("(sliders)", None)] + [
-                (str(c), c) for c in self.customers.index], description="Customer",
+            self.selector = widgets.Dropdown(options=[(t("(sliders)"), None)] + [
+                (str(c), c) for c in self.customers.index], description=t("Customer"),
                 layout=SLIDER_LAYOUT, style=STYLE)
             self.selector.observe(self._load_customer, names="value")
             sliders = [self.selector, *sliders]
@@ -160,7 +171,8 @@ class CustomerExplorer(Explorer):
         self.expected = ltv.expected_purchases(self.fit, horizon, x, t_x, big_t)
         self.summary.value = (
             f"<b>P(alive)</b>: {self.alive:.1%}<br>"
-            f"<b>Expected purchases</b> in the next {horizon:g} {self.unit}: {self.expected:.2f}"
+            + t("<b>Expected purchases</b> in the next {horizon:g} {unit}: {expected:.2f}").format(
+                horizon=horizon, unit=_unit(self.unit), expected=self.expected)
         )
         self.image.value = figure_png(p_alive_chart(self.fit, x, t_x, big_t, self.unit))
 
@@ -175,11 +187,12 @@ def p_alive_chart(fit: ltv.BGNBDFit, frequency: int, recency: float, T: float,
                          grid if frequency else np.zeros(grid.size), np.full(grid.size, T))
     axes.plot(grid, values, color="#1565c0", label=f"x = {frequency}, T = {T:g}")
     axes.scatter([recency], [ltv.p_alive(fit, frequency, recency, T)], color="#c62828", zorder=3,
-                 label="this customer")
+                 label=t("this customer"))
     axes.set_ylim(-0.03, 1.03)
-    axes.set_xlabel(f"Time of last purchase t_x ({unit} after the first)")
+    axes.set_xlabel(t("Time of last purchase t_x ({unit} after the first)").format(
+        unit=_unit(unit)))
     axes.set_ylabel("P(alive)")
-    axes.set_title("A long silence after frequent buying means the customer has likely left")
+    axes.set_title(t("A long silence after frequent buying means the customer has likely left"))
     axes.title.set_fontsize(10)
     axes.legend(fontsize=8, loc="lower right")
     figure.subplots_adjust(bottom=0.17)  # labels inside: figure_png just crops
@@ -208,10 +221,10 @@ def retention_heatmap(retention, max_periods: int = 13) -> Figure:
         if np.isfinite(value) and col > 0:
             axes.text(col, row, f"{value:.0%}", ha="center", va="center", fontsize=6.5,
                       color="white" if value > 0.6 else "black")
-    axes.set_xlabel("Months since acquisition")
-    axes.set_ylabel("Acquisition cohort")
-    axes.set_title("Share of each cohort still paying (blank: not yet observed)")
-    figure.colorbar(image, ax=axes, label="retention", fraction=0.04)
+    axes.set_xlabel(t("Months since acquisition"))
+    axes.set_ylabel(t("Acquisition cohort"))
+    axes.set_title(t("Share of each cohort still paying (blank: not yet observed)"))
+    figure.colorbar(image, ax=axes, label=t("retention"), fraction=0.04)
     return figure
 
 
@@ -222,15 +235,15 @@ def tracking_chart(tracking, calibration_periods: int, unit: str = "weeks") -> F
     """
     figure = Figure(figsize=(6.5, 3.4))
     axes = figure.subplots()
-    axes.plot(tracking.index, tracking["actual"], color="black", label="actual")
+    axes.plot(tracking.index, tracking["actual"], color="black", label=t("actual"))
     axes.plot(tracking.index, tracking["expected"], color="#c62828", linestyle="--",
-              label="BG/NBD expected")
+              label=t("BG/NBD expected"))
     axes.axvline(calibration_periods, color="grey", linewidth=1)
-    axes.text(calibration_periods + 1, tracking["actual"].max() * 0.05, "holdout ->", fontsize=8,
+    axes.text(calibration_periods + 1, tracking["actual"].max() * 0.05, t("holdout ->"), fontsize=8,
               color="grey")
-    axes.set_xlabel(f"{unit.capitalize()} since the start")
-    axes.set_ylabel("Cumulative repeat purchases")
-    axes.set_title("Calibration fit and holdout forecast")
+    axes.set_xlabel(t("{Unit} since the start").format(Unit=_unit(unit).capitalize()))
+    axes.set_ylabel(t("Cumulative repeat purchases"))
+    axes.set_title(t("Calibration fit and holdout forecast"))
     axes.legend(fontsize=8, loc="upper left")
     return figure
 
@@ -249,20 +262,21 @@ def cohort_funnel_chart(noise, truth=None, period: int | None = None) -> Figure:
     limits = ltv.funnel_limits(pooled, sizes)
     axes.fill_between(sizes, limits["lower"], limits["upper"], step="mid", color="#90caf9",
                       alpha=0.35,
-                      label="95 % range if every cohort had the pooled rate")
-    axes.axhline(pooled, color="#1565c0", linewidth=1, label=f"pooled {pooled:.2f}")
+                      label=t("95 % range if every cohort had the pooled rate"))
+    axes.axhline(pooled, color="#1565c0", linewidth=1,
+                 label=t("pooled {pooled:.2f}").format(pooled=pooled))
     axes.scatter(noise["size"], noise["retention"], color="black", s=18, zorder=3,
-                 label="observed cohort")
+                 label=t("observed cohort"))
     if truth is not None:
         true = truth.reindex(noise.index)
         axes.scatter(noise["size"], true, facecolors="none", edgecolors="#c62828", s=30,
-                     zorder=3, label="generator's expected retention")
+                     zorder=3, label=t("generator's expected retention"))
     for cohort, row in noise[noise["outside"]].iterrows():
         axes.annotate(str(cohort), (row["size"], row["retention"]), xytext=(5, -3),
                       textcoords="offset points", fontsize=8)
-    month = f" in month {period}" if period is not None else ""
-    axes.set_xlabel("Cohort size (accounts)")
-    axes.set_ylabel(f"Share still paying{month}")
-    axes.set_title("Small cohorts scatter widely by chance alone")
+    month = t(" in month {period}").format(period=period) if period is not None else ""
+    axes.set_xlabel(t("Cohort size (accounts)"))
+    axes.set_ylabel(t("Share still paying{month}").format(month=month))
+    axes.set_title(t("Small cohorts scatter widely by chance alone"))
     axes.legend(fontsize=7, loc="lower right")
     return figure
