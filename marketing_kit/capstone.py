@@ -19,6 +19,7 @@ import math
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -73,7 +74,15 @@ def funnel_targets(new_customers: float,
     new customers x count(stage) / count(won). Expected values, not whole people.
     """
     goal = check_number("new_customers", new_customers, low=0, low_open=True)
-    counts = pd.Series(stage_counts, dtype=float)
+    if not isinstance(stage_counts, pd.Series | Mapping):
+        raise TypeError("stage_counts must be a Series or dict of stage -> count, "
+                        f"got {type(stage_counts).__name__}")
+    try:
+        counts = pd.Series(stage_counts, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise TypeError("stage_counts must hold numbers only") from error
+    if not np.isfinite(counts.to_numpy()).all():
+        raise ValueError("stage_counts must be finite numbers (no NaN or inf)")
     if counts.empty or (counts < 0).any() or counts.iloc[-1] <= 0:
         raise ValueError("stage_counts must be non-negative counts, top first, with a positive "
                          "last (won) stage")
