@@ -65,3 +65,25 @@ def test_budget_split_moves_customers_between_channels(app, channels):
         assert table.loc[name, "customers"] == pytest.approx(expected)
     assert set(table.index) == set(channels.index)
     assert table.drop(index=["Trade show", "Referral"])["customers"].sum() == 0
+
+
+def test_korean_labels_keep_the_numbers_and_draw_hangul(channels):
+    """In Korean the labels change; the numbers and the control keys do not."""
+    import warnings
+
+    from marketing_kit import i18n
+
+    english = explorer(channels)
+    i18n.set_language("ko")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+            app = explorer(channels)
+            app.controls["price"].value = 30_000  # redraw once more in Korean
+        assert app.controls["price"].description == "가격 ($/년)"
+        assert app.controls["Email:share"].description == "Email 비중 (%)"
+        assert "고객 수" in app.summary.value
+        english.controls["price"].value = 30_000
+        assert app.result["roi_pct"] == pytest.approx(english.result["roi_pct"])
+    finally:
+        i18n.set_language("en")
