@@ -9,12 +9,16 @@ what the browser will draw. Plotly draws text with the browser's fonts, so :data
 Hangul-capable families for the Korean edition (NanumGothic ships with Debian's fonts-nanum).
 
 plotly >= 6 builds ``FigureWidget`` on ``anywidget``; both wheels carry their JupyterLab
-extension, so the charts render offline.
+extension, so the charts render offline. :class:`FigureWidget` opens its comm only once the
+figure is complete: plotly's own ``__init__`` opens it first and then sets the data and layout as
+separate updates, which the browser drops while it is still loading the 5 MB plotly.js module
+for the notebook's first figure (seen in headless Chromium: an empty plot with default axes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from copy import deepcopy
 
 import plotly.graph_objects as go
 
@@ -28,14 +32,32 @@ BASE_LAYOUT = {
 }
 
 
+class FigureWidget(go.FigureWidget):
+    """``plotly.graph_objects.FigureWidget`` whose comm opens with the whole figure in its state."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self._defer_open = True
+        try:
+            super().__init__(*args, **kwargs)
+        finally:
+            self._defer_open = False
+        self._widget_data = deepcopy(self._data)
+        self._widget_layout = deepcopy(self._layout_obj._props)
+        self.open()
+
+    def open(self) -> None:
+        if not getattr(self, "_defer_open", False):
+            super().open()
+
+
 def new_figure(traces: Sequence[Mapping] = (), layout: Mapping | None = None,
-               *, width: int = 600, height: int = 420) -> go.FigureWidget:
+               *, width: int = 600, height: int = 420) -> FigureWidget:
     """A ``FigureWidget`` with the kit's look; ``traces`` are plotly trace dicts
     (``{"type": "scatter", "x": ..., "y": ...}``), ``layout`` plotly layout properties."""
     if width <= 0 or height <= 0:
         raise ValueError(f"width and height must be positive pixels; got {width} x {height}")
     merged = {**BASE_LAYOUT, "width": width, "height": height, **dict(layout or {})}
-    return go.FigureWidget(data=[dict(trace) for trace in traces], layout=merged)
+    return FigureWidget(data=[dict(trace) for trace in traces], layout=merged)
 
 
 def update(figure: go.FigureWidget, traces: Mapping[int, Mapping] | None = None,
