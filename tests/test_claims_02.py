@@ -162,7 +162,7 @@ def test_claim_model_answer_fragility(fastener):
     moving = table[table["moves"]]
     assert set(moving.index) == {"S1", "S2", "S3", "S4", "W2", "W3"}
     assert set(moving["cell_down"]) == {"V"} and set(moving["cell_up"]) == {""}
-    assert_states(TEXT, f"{len(moving)} of the {len(table)} one-step rating changes "
+    assert_states(TEXT, f"a one-step change of {len(moving)} of the {len(table)} ratings "
                         "(downgrading any "
                         "strength, or W2 or W3) would put the firm in cell V", "fragile posture")
 
