@@ -8,6 +8,9 @@ c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.submitted_directory = "submitted"
 c.CourseDirectory.autograded_directory = "autograded"
 c.CourseDirectory.feedback_directory = "feedback"
+# The capstone writes its one-page plan next to the notebook: never release or collect it.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                            "capstone_plan.html"]
 
 # Every cell gets this long to run; a hanging answer costs at most this much per cell.
 c.Execute.timeout = 20
