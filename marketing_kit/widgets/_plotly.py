@@ -9,10 +9,10 @@ what the browser will draw. Plotly draws text with the browser's fonts, so :data
 Hangul-capable families for the Korean edition (NanumGothic ships with Debian's fonts-nanum).
 
 plotly >= 6 builds ``FigureWidget`` on ``anywidget``; both wheels carry their JupyterLab
-extension, so the charts render offline. :class:`FigureWidget` opens its comm only once the
-figure is complete: plotly's own ``__init__`` opens it first and then sets the data and layout as
-separate updates, which the browser drops while it is still loading the 5 MB plotly.js module
-for the notebook's first figure (seen in headless Chromium: an empty plot with default axes).
+extension, so the charts render offline. :class:`FigureWidget` re-sends the whole figure after
+construction: with plotly's own class the notebook's first figure sometimes showed in headless
+Chromium as an empty plot with default axes (its data and layout updates arrived while the
+browser was still loading the 5 MB plotly.js module; a later full ``send_state`` fixed it).
 """
 
 from __future__ import annotations
@@ -33,21 +33,14 @@ BASE_LAYOUT = {
 
 
 class FigureWidget(go.FigureWidget):
-    """``plotly.graph_objects.FigureWidget`` whose comm opens with the whole figure in its state."""
+    """``plotly.graph_objects.FigureWidget`` that sends its data and layout once more, whole,
+    after construction (see the module docstring)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        self._defer_open = True
-        try:
-            super().__init__(*args, **kwargs)
-        finally:
-            self._defer_open = False
+        super().__init__(*args, **kwargs)
         self._widget_data = deepcopy(self._data)
         self._widget_layout = deepcopy(self._layout_obj._props)
-        self.open()
-
-    def open(self) -> None:
-        if not getattr(self, "_defer_open", False):
-            super().open()
+        self.send_state(["_widget_data", "_widget_layout"])
 
 
 def new_figure(traces: Sequence[Mapping] = (), layout: Mapping | None = None,
