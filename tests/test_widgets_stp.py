@@ -91,3 +91,27 @@ def test_shared_plots_render(survey):
     assert len(figure.axes) == 2
     pmap = stp.perceptual_map(datasets.load("stp_brand_ratings"))
     assert len(biplot(pmap).axes) == 1
+
+
+def test_korean_labels_keep_values_and_numbers(survey):
+    from marketing_kit import i18n
+
+    i18n.set_language("ko")
+    try:
+        app = explorer(survey, BASES, datasets.load("stp_brand_ratings"),
+                       datasets.load("stp_ideal_points"), brand="Mokka House")
+        figure = biplot(app.pmap, "Mokka House")
+        axes = figure.axes[0]
+        assert axes.get_title() == "지각도 (브랜드 평가의 PCA 바이플롯)"
+        assert "분산의" in axes.get_xlabel()
+    finally:
+        i18n.set_language("en")
+    assert app.controls["w:size"].description == "가중치: 시장 규모"
+    assert app.controls["ideal"].value == "(none)"  # the value stays English, the label not
+    assert app.controls["ideal"].options[0] == ("(없음)", "(none)")
+    assert app.children[0].titles == ("세분화 (S)", "표적화 (T)", "포지셔닝 (P)")
+    assert "평균 실루엣" in app.summary.value and f"{app.segmentation.silhouette:.3f}" in (
+        app.summary.value)
+    assert "매력도 점수" in app.ranking_html.value
+    app.controls["ideal"].value = app.controls["ideal"].options[1][1]
+    assert app.ideal_gaps is not None and app.message.value == ""

@@ -14,10 +14,12 @@ from matplotlib.figure import Figure
 
 from marketing_kit import stp
 from marketing_kit._validate import check_dataframe
+from marketing_kit.i18n import t
 from marketing_kit.widgets._base import Explorer, figure_png
 
 STYLE = {"description_width": "150px"}
 NONE = "(none)"
+WEIGHT_LABELS = {c: f"weight: {c}" for c in stp.CRITERIA}  # catalogue keys, one per criterion
 LABEL_BOX = {"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
 
 
@@ -28,13 +30,13 @@ def diagnostics_chart(diagnostics: pd.DataFrame) -> Figure:
     ks = diagnostics.index.to_numpy()
     best = stp.best_k(diagnostics)
     left.plot(ks, diagnostics["inertia"], marker="o", color="#455a64")
-    left.set(xlabel="k (number of segments)", ylabel="within-segment sum of squares",
-             title="Elbow: inertia falls as k grows")
+    left.set(xlabel=t("k (number of segments)"), ylabel=t("within-segment sum of squares"),
+             title=t("Elbow: inertia falls as k grows"))
     right.plot(ks, diagnostics["silhouette"], marker="o", color="#1565c0")
     right.plot([best], [diagnostics.loc[best, "silhouette"]], marker="*", markersize=16,
-               color="#c62828", linestyle="none", label=f"best k = {best}")
-    right.set(xlabel="k (number of segments)", ylabel="mean silhouette",
-              title="Silhouette: higher is better")
+               color="#c62828", linestyle="none", label=t("best k = {k}").format(k=best))
+    right.set(xlabel=t("k (number of segments)"), ylabel=t("mean silhouette"),
+              title=t("Silhouette: higher is better"))
     right.legend(loc="lower left", fontsize=8)
     right.margins(y=0.15)
     for axes in (left, right):
@@ -70,8 +72,8 @@ def profile_heatmap(relative: pd.DataFrame, sizes: pd.Series | None = None,
     axes.set_yticks(range(len(relative)), rows, fontsize=8)
     axes.set_xticks(range(relative.shape[1]), relative.columns, rotation=35, ha="right",
                     fontsize=8)
-    axes.set_title("Segment profiles: mean vs market (in market SDs)", fontsize=10)
-    figure.colorbar(image, ax=axes, fraction=0.04, pad=0.02, label="sd from market mean")
+    axes.set_title(t("Segment profiles: mean vs market (in market SDs)"), fontsize=10)
+    figure.colorbar(image, ax=axes, fraction=0.04, pad=0.02, label=t("sd from market mean"))
     figure.tight_layout()
     return figure
 
@@ -86,8 +88,8 @@ def scorecard_chart(table: pd.DataFrame, names: dict | None = None) -> Figure:
     bars = axes.barh(labels[::-1], table["score"].to_numpy()[::-1], color=colours[::-1])
     axes.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
     axes.set_xlim(0, 105)
-    axes.set_xlabel("attractiveness score (0-100)")
-    axes.set_title("Targeting scorecard", fontsize=10)
+    axes.set_xlabel(t("attractiveness score (0-100)"))
+    axes.set_title(t("Targeting scorecard"), fontsize=10)
     axes.tick_params(axis="y", labelsize=8)
     figure.tight_layout()
     return figure
@@ -129,7 +131,8 @@ def biplot(pmap: stp.PerceptualMap, highlight: str | None = None,
         rival, gap = stp.nearest_competitor(pmap, highlight)
         here, there = coords.loc[highlight], coords.loc[rival]
         axes.plot([here["PC1"], there["PC1"]], [here["PC2"], there["PC2"]], color="#c62828",
-                  linestyle="--", linewidth=2, label=f"nearest competitor: {rival} ({gap:.2f})")
+                  linestyle="--", linewidth=2,
+                  label=t("nearest competitor: {rival} ({gap:.2f})").format(rival=rival, gap=gap))
         axes.scatter([here["PC1"]], [here["PC2"]], s=110, color="#c62828", zorder=4,
                      edgecolor="black")
         # Label on the side of the point away from the map's centre, so it never sits on (0, 0).
@@ -139,17 +142,18 @@ def biplot(pmap: stp.PerceptualMap, highlight: str | None = None,
                       ha="left" if right else "right", va="top", bbox=LABEL_BOX)
     if ideals is not None:
         axes.scatter(ideals["PC1"], ideals["PC2"], marker="*", s=180, color="#f9a825",
-                     edgecolor="black", zorder=5, label="ideal point(s)")
+                     edgecolor="black", zorder=5, label=t("ideal point(s)"))
         for name, row in ideals.iterrows():
-            axes.annotate(f"ideal: {name}", (row["PC1"], row["PC2"]), xytext=(9, -3),
+            axes.annotate(t("ideal: {name}").format(name=name), (row["PC1"], row["PC2"]),
+                          xytext=(9, -3),
                           textcoords="offset points", fontsize=8, color="#e65100",
                           va="top", bbox=LABEL_BOX)
     axes.axhline(0, color="#e0e0e0", linewidth=0.8, zorder=0)
     axes.axvline(0, color="#e0e0e0", linewidth=0.8, zorder=0)
     share = pmap.explained
-    axes.set_xlabel(f"PC1 ({share['PC1']:.0%} of variance)")
-    axes.set_ylabel(f"PC2 ({share['PC2']:.0%} of variance)")
-    axes.set_title("Perceptual map (PCA biplot of brand ratings)", fontsize=10)
+    axes.set_xlabel(t("{pc} ({share:.0%} of variance)").format(pc="PC1", share=share["PC1"]))
+    axes.set_ylabel(t("{pc} ({share:.0%} of variance)").format(pc="PC2", share=share["PC2"]))
+    axes.set_title(t("Perceptual map (PCA biplot of brand ratings)"), fontsize=10)
     limit = extent * 1.25
     axes.set_xlim(-limit, limit)
     axes.set_ylim(-limit * 0.8, limit * 0.8)
@@ -185,20 +189,22 @@ class StpExplorer(Explorer):
         brands = list(self.pmap.coordinates.index)
         weights = stp.check_weights(weights or dict.fromkeys(stp.CRITERIA, 1.0))
         controls: dict[str, widgets.Widget] = {
-            "k": widgets.IntSlider(value=k, min=2, max=8, description="k (segments)"),
+            "k": widgets.IntSlider(value=k, min=2, max=8, description=t("k (segments)")),
             "features": widgets.SelectMultiple(options=list(features), value=list(features),
                                                rows=min(len(features), 9),
-                                               description="bases (ctrl-click)"),
+                                               description=t("bases (ctrl-click)")),
         }
         for criterion in stp.CRITERIA:
             controls[f"w:{criterion}"] = widgets.FloatSlider(
                 value=round(float(weights[criterion]), 2), min=0, max=1, step=0.05,
-                description=f"weight: {criterion}")
+                description=t(WEIGHT_LABELS.get(criterion, f"weight: {criterion}")))
         controls["brand"] = widgets.Dropdown(options=brands, value=brand or brands[0],
-                                             description="highlight brand")
-        ideal_options = [NONE, *(list(self.ideals.index) if self.ideals is not None else [])]
+                                             description=t("highlight brand"))
+        ideal_options = [(t(NONE), NONE), *((str(name), name) for name in
+                                            (self.ideals.index if self.ideals is not None
+                                             else []))]
         controls["ideal"] = widgets.Dropdown(options=ideal_options, value=NONE,
-                                             description="ideal point of")
+                                             description=t("ideal point of"))
         for control in controls.values():
             control.style = STYLE
             if hasattr(control, "continuous_update"):
@@ -217,7 +223,7 @@ class StpExplorer(Explorer):
             widgets.VBox([widgets.HBox([controls["brand"], controls["ideal"]]),
                           self.map_image]),
         ])
-        for index, title in enumerate(("Segmentation", "Targeting", "Positioning")):
+        for index, title in enumerate((t("Segmentation"), t("Targeting"), t("Positioning"))):
             tabs.set_title(index, title)
         super().__init__(controls, [tabs])
         self.refresh()
@@ -238,10 +244,11 @@ class StpExplorer(Explorer):
             self.segmentation = seg
             self.names = stp.suggest_names(seg.relative)
             sizes = seg.profile["size"].drop(index="Market")
-            self.summary.value = (f"<b>k = {k}</b>, {len(features)} bases, "
-                                  f"{int(sizes.sum())} complete responses &nbsp;|&nbsp; "
-                                  f"<b>mean silhouette {seg.silhouette:.3f}</b> "
-                                  f"(inertia {seg.inertia:,.0f})")
+            self.summary.value = t(
+                "<b>k = {k}</b>, {bases} bases, {n} complete responses &nbsp;|&nbsp; "
+                "<b>mean silhouette {silhouette:.3f}</b> (inertia {inertia:,.0f})").format(
+                k=k, bases=len(features), n=int(sizes.sum()), silhouette=seg.silhouette,
+                inertia=seg.inertia)
             self.profile_image.value = figure_png(profile_heatmap(seg.relative, sizes,
                                                                   self.names))
             data = self.survey.loc[seg.labels.index]
@@ -252,8 +259,9 @@ class StpExplorer(Explorer):
             self.ranking = ranking
             self.score_image.value = figure_png(scorecard_chart(ranking, self.names))
             shown = ranking.assign(name=[self.names[s] for s in ranking.index])
-            self.ranking_html.value = shown[["name", "score", "rank"]].to_html(
-                float_format=lambda x: f"{x:.1f}")
+            self.ranking_html.value = shown[["name", "score", "rank"]].rename(
+                columns={"name": t("segment name"), "score": t("attractiveness score"),
+                         "rank": t("rank")}).to_html(float_format=lambda x: f"{x:.1f}")
 
         brand, ideal = self.controls["brand"].value, self.controls["ideal"].value
         if (brand, ideal) != getattr(self, "_map_key", None):
