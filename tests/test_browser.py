@@ -4,7 +4,8 @@ For each student notebook and each solution notebook it opens the notebook in Ju
 from this venv at the repository root), runs all cells, and checks the page: the explorer's
 widgets are in the DOM, no "Error displaying widget" text, no JavaScript errors. It moves one
 control per explorer and asserts the explorer's picture or table changed, clicks nbgrader's
-Validate button once, and saves a screenshot per notebook in ``artifacts/screenshots/``.
+Validate button once, and saves a screenshot per notebook in ``artifacts/screenshots/``. Client-side
+plotly charts (issue 23) must hold their trace data, and a moved control must change it.
 Uses Debian's Chromium (``make test`` apt-gets it); never ``playwright install``.
 """
 
@@ -174,11 +175,21 @@ def run_all(page) -> None:
     page.wait_for_timeout(1500)  # let widget views finish rendering
 
 
-# Pictures and tables inside widget views: what moving a control should change.
+# Pictures and tables inside widget views, and the trace data plotly.js holds for each client-side
+# chart (a plotly FigureWidget, issue 23): what moving a control should change.
 STATE_JS = (
     "[...document.querySelectorAll('.jp-OutputArea-output .jupyter-widgets')]"
     ".flatMap(root => [...root.querySelectorAll('img, .widget-html-content, "
     ".jp-RenderedHTMLCommon, svg, table')]).map(e => e.getAttribute('src') || e.innerHTML)"
+    ".concat([...document.querySelectorAll('.jp-OutputArea-output .js-plotly-plot')]"
+    ".map(g => JSON.stringify((g.data || []).map(d => [d.x, d.y, d.name]))))"
+)
+# Plotly charts in the page and whether each holds trace data (an empty plot means the widget's
+# data never reached plotly.js).
+PLOTLY_JS = (
+    "[...document.querySelectorAll('.jp-OutputArea-output .js-plotly-plot')]"
+    ".map(g => (g.data || []).some(d => (d.x && d.x.length) || (d.y && d.y.length)"
+    " || (d.z && d.z.length)))"
 )
 
 
@@ -258,6 +269,8 @@ def test_notebook_runs_and_explorer_responds(lab, step, assignment):
                 assert raised, f"{path}: the student stubs should raise"
             else:
                 assert "Traceback" not in text, f"{path}: the solution raised an error"
+            charts = page.evaluate(f"() => {PLOTLY_JS}")
+            assert all(charts), f"{path}: a plotly chart rendered without its data: {charts}"
             kind = nudge_until_changed(page, path, SHOTS / f"FAILED-{step}-{notebook.stem}.png")
             page.screenshot(path=str(SHOTS / f"{step}-{notebook.stem}.png"), full_page=False)
             real = [e for e in errors if not any(b in e for b in BENIGN)]
