@@ -1,7 +1,9 @@
 """NPS explorer: a promoter/passive/detractor mix and a sample size drive the NPS and its
 confidence interval; a segment or touchpoint picker drives the 0-10 score distribution.
 
-Every number comes from :mod:`marketing_kit.nps`.
+Every number comes from :mod:`marketing_kit.nps`. The explorer's two charts are plotly
+``FigureWidget`` s updated in place (issue 23); :func:`interval_chart`, :func:`distribution_chart`
+and :func:`group_interval_chart` stay matplotlib figures for static use.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from matplotlib.figure import Figure
 from marketing_kit import nps
 from marketing_kit._validate import check_dataframe
 from marketing_kit.i18n import t
-from marketing_kit.widgets._base import Explorer, figure_png
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets._base import Explorer
 
 COLOURS = {"detractor": "#c62828", "passive": "#9e9e9e", "promoter": "#2e7d32"}
 LAYOUT = widgets.Layout(width="340px")
@@ -35,8 +38,9 @@ def _category_label(category: str) -> str:
 
 class NpsExplorer(Explorer):
     """Mix sliders (relative weights, normalised to 100 %), sample size and confidence drive
-    ``interval`` (an :class:`~marketing_kit.nps.NpsInterval`) and ``ci_image``; the group
-    pickers drive ``distribution`` (answers per score 0-10) and ``dist_image``."""
+    ``interval`` (an :class:`~marketing_kit.nps.NpsInterval`) and ``ci_figure`` (trace 0: the
+    NPS point with its interval as ``error_x``); the group pickers drive ``distribution``
+    (answers per score 0-10) and ``dist_figure`` (trace 0: the bars, in percent)."""
 
     def __init__(self, survey: pd.DataFrame, score_col: str = "likelihood",
                  group_cols: tuple[str, ...] = ("segment", "touchpoint"),
@@ -70,16 +74,16 @@ class NpsExplorer(Explorer):
         controls["group"].value = ALL
         self.summary = widgets.HTML()
         self._drawn: dict[str, object] = {}  # chart -> the inputs it was last drawn for
-        self.ci_image = widgets.Image(format="png")
-        self.dist_image = widgets.Image(format="png")
+        self.ci_figure = interval_widget()
+        self.dist_figure = distribution_widget()
         self.dist_summary = widgets.HTML()
         mix = widgets.VBox([controls[k] for k in ("promoters", "passives", "detractors", "n",
                                                   "confidence")])
         picker = widgets.VBox([controls["group_by"], controls["group"]])
         super().__init__(controls, [widgets.HBox([mix, widgets.VBox([self.summary,
-                                                                     self.ci_image])]),
+                                                                     self.ci_figure])]),
                                     widgets.HBox([picker, widgets.VBox([self.dist_summary,
-                                                                        self.dist_image])])])
+                                                                        self.dist_figure])])])
         controls["group_by"].observe(self._on_group_by, names="value")
         self.refresh()
 
@@ -123,7 +127,13 @@ class NpsExplorer(Explorer):
                                                              hi=r.upper)
             + " " + t("(width {w:.1f} points)").format(w=r.upper - r.lower))
         if self._drawn.get("ci") != r:  # the group pickers leave this chart as it is
-            self.ci_image.value = figure_png(interval_chart(r))
+            _plotly.update(self.ci_figure, {0: {
+                "x": [r.nps], "y": [0],
+                "error_x": {"type": "data", "symmetric": False, "array": [r.upper - r.nps],
+                            "arrayminus": [r.nps - r.lower]}}},
+                layout={"title.text": t("NPS {nps:+.1f}, {c:.0%} CI [{lo:+.1f}, {hi:+.1f}], "
+                                        "n = {n}").format(nps=r.nps, c=r.confidence,
+                                                           lo=r.lower, hi=r.upper, n=r.n)})
             self._drawn["ci"] = r
 
         scores = self.selected_scores()
@@ -137,9 +147,44 @@ class NpsExplorer(Explorer):
             + t("(95% CI {lo:+.1f} to {hi:+.1f})").format(lo=g.lower, hi=g.upper))
         key = (self.controls["group_by"].value, self.controls["group"].value)
         if self._drawn.get("dist") != key:  # the mix sliders leave this chart as it is
-            self.dist_image.value = figure_png(distribution_chart(counts,
-                                                                  f"{label} (n = {g.n})"))
+            shares = counts / max(counts.sum(), 1)
+            _plotly.update(self.dist_figure, {0: {
+                "x": list(counts.index), "y": (shares * 100).tolist(),
+                "text": [f"{v:.0%}" for v in shares]}},
+                layout={"title.text": f"{label} (n = {g.n})"})
             self._drawn["dist"] = key
+
+
+def interval_widget():
+    """Empty client-side interval chart (-100..100, a dashed line at 0) for the explorer."""
+    point = {"type": "scatter", "x": [], "y": [], "mode": "markers", "showlegend": False,
+             "marker": {"size": 11, "color": "#1565c0"},
+             "error_x": {"type": "data", "color": "#1565c0", "thickness": 2, "width": 8}}
+    layout = {"title": {"text": "", "font": {"size": 12}, "x": 0.5},
+              "xaxis": {"range": [-100, 100], "title": {"text": t("NPS (points)")},
+                        "zeroline": False},
+              "yaxis": {"visible": False, "range": [-1, 1]},
+              "shapes": [{"type": "line", "x0": 0, "x1": 0, "y0": 0, "y1": 1, "yref": "paper",
+                          "line": {"color": "black", "width": 1, "dash": "dash"}}],
+              "margin": {"l": 20, "r": 20, "t": 40, "b": 45}}
+    return _plotly.new_figure([point], layout, width=470, height=170)
+
+
+def distribution_widget():
+    """Empty client-side 0-10 distribution chart: bars coloured by Reichheld category."""
+    categories = nps.classify(list(range(11)))
+    bars = {"type": "bar", "x": list(range(11)), "y": [0] * 11, "showlegend": False,
+            "marker": {"color": [COLOURS[c] for c in categories]}, "textposition": "outside",
+            "textfont": {"size": 10}, "cliponaxis": False}
+    keys = [{"type": "bar", "x": [None], "y": [None], "name": _category_label(c),
+             "marker": {"color": COLOURS[c]}} for c in nps.CATEGORIES]
+    layout = {"title": {"text": "", "font": {"size": 12}, "x": 0.5},
+              "xaxis": {"tickvals": list(range(11)),
+                        "title": {"text": t("Likelihood to recommend (0-10)")}},
+              "yaxis": {"title": {"text": t("Share of answers (%)")}, "rangemode": "tozero"},
+              "legend": {"x": 0.01, "y": 0.99, "font": {"size": 10}}, "barmode": "overlay",
+              "margin": {"l": 60, "r": 20, "t": 40, "b": 50}}
+    return _plotly.new_figure([bars, *keys], layout, width=470, height=290)
 
 
 def interval_chart(interval: nps.NpsInterval) -> Figure:
