@@ -269,6 +269,13 @@ def test_notebook_runs_and_explorer_responds(lab, step, assignment):
                 assert raised, f"{path}: the student stubs should raise"
             else:
                 assert "Traceback" not in text, f"{path}: the solution raised an error"
+            # plotly.js draws a FigureWidget when its view is attached: JupyterLab attaches
+            # only cells near the viewport, so bring the explorer into view first.
+            page.locator(CONTROLS).first.scroll_into_view_if_needed()
+            try:
+                page.wait_for_function(f"() => {PLOTLY_JS}.every(Boolean)", timeout=30_000)
+            except PlaywrightTimeout:
+                pass
             charts = page.evaluate(f"() => {PLOTLY_JS}")
             assert all(charts), f"{path}: a plotly chart rendered without its data: {charts}"
             kind = nudge_until_changed(page, path, SHOTS / f"FAILED-{step}-{notebook.stem}.png")
