@@ -7,8 +7,9 @@ it. The benchmark opens the notebook in JupyterLab in Debian's Chromium (Playwri
 ArrowLeft key, a dropdown by setting its value and dispatching ``change``. In the page a
 capture-phase ``keydown`` listener (or the dispatch itself) stamps ``performance.now()``; a
 ``MutationObserver`` on the explorer's output (everything except the controls and their
-readouts) stamps every later DOM change. End to end = last mutation - input, once the output
-has been quiet for :data:`SETTLE_MS`. So it counts the comm round trip, the kernel callback, the
+readouts) stamps every later DOM change. End to end = last mutation - input, once the kernel
+is idle again (every update of the callback has been sent) and the output has been quiet for
+:data:`SETTLE_MS`. So it counts the comm round trip, the kernel callback, the
 message to the browser and the DOM update: the PNG's ``src`` swap, plotly.js restyling its SVG,
 or the HTML board's new markup (image decoding and paint are not counted).
 
@@ -45,7 +46,7 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 TOKEN = "marketing-kit-bench"
 GOAL_P95_MS, GOAL_PYTHON_MS, GOAL_RATIO = 100.0, 50.0, 2.0
 MOVES = 12  # timed control moves per explorer (round-robin over its visible controls)
-SETTLE_MS = 600  # output quiet this long = updated
+SETTLE_MS = 300  # kernel idle again and the output quiet this long = updated
 BASELINE = "baseline: 1 slider -> 1 Label"
 # label -> recipe name in benchmarks.widgets.RECIPES (None: the baseline) and explorer class
 EXPLORERS: dict[str, tuple[str | None, str | None]] = {
@@ -122,8 +123,10 @@ OBSERVE_JS = """([root, exclude]) => {
 }"""
 SELECT_JS = """([el, value]) => { el.value = value; window.__mk.last = null;
   window.__mk.t0 = performance.now(); el.dispatchEvent(new Event('change', {bubbles: true})); }"""
-SETTLED_JS = f"""() => window.__mk.last !== null
-  && performance.now() - window.__mk.last > {SETTLE_MS}"""
+SETTLED_JS = f"""() => {{
+  const k = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+  return window.__mk.last !== null && k.status === 'idle'
+    && performance.now() - window.__mk.last > {SETTLE_MS}; }}"""
 SHOW_TAB_JS = """(el) => {  // a control on a hidden tab: click that tab first
   if (el.offsetParent !== null) return false;
   const tab = el.closest('.jupyter-widget-Collapse, .widget-tab, .jupyter-widget-Tab');
