@@ -152,7 +152,7 @@ def ie_grid_widget(title: str = "IE matrix"):
         shapes.append({"type": "rect", "x0": x0 - 1, "x1": x0, "y0": y0, "y1": y0 + 1,
                        "fillcolor": POSTURE_COLOURS[posture], "line": {"color": "white",
                                                                        "width": 2},
-                       "layer": "below"})
+                       "layer": "below", "opacity": 1})
         notes.append({"x": x0 - 0.06, "y": y0 + 0.94, "text": f"<b>{numeral}</b>",
                       "xanchor": "left", "yanchor": "top", "font": {"size": 15,
                                                                    "color": "#37474f"}})
