@@ -2,7 +2,7 @@
 
 CommonMark only closes `**bold**` when the closing run is right-flanking; a closing `**` after
 punctuation and directly before a letter is not (spec 0.31.2, section 6.2 "Emphasis and strong
-emphasis", rules 3-4 and the left/right-flanking definitions). Korean particles hit this:
+emphasis": rules 3 and 7, with the right-flanking definition). Korean particles hit this:
 `**병목(bottleneck)**은` shows literal asterisks in JupyterLab (marked) and nbconvert (mistune);
 `**병목**(bottleneck)은` renders. The check renders every markdown cell with nbconvert's own
 mistune pipeline (`MarkdownWithMath`) and looks for asterisks left in the visible text, ignoring
