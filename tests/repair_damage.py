@@ -15,6 +15,15 @@ import random
 from pathlib import Path
 
 import nbformat
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    DeduplicateIds,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
+
+from marketing_kit.course.nbgrader_api import db_url
+from marketing_kit.course.repair import RepairSubmission, read_lenient
 
 #: Every kind of damage :func:`damage` applies.
 KINDS = (
@@ -223,3 +232,19 @@ def write_raw(folder: Path, name: str, data: dict) -> Path:
     path = folder / name
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
     return path
+
+
+def sanitize(root: Path, assignment: str, data: dict) -> nbformat.NotebookNode:
+    """Read ``data`` (JSON dict) leniently, repair it against the course gradebook at ``root``,
+    and run the stock sanitize preprocessors after it: they must find nothing left to change."""
+    nb = read_lenient(json.dumps(data))
+    resources = {"nbgrader": {"notebook": assignment, "assignment": assignment,
+                              "student": "s", "db_url": db_url(root)}}
+    nb, resources = RepairSubmission(course_root=str(root)).preprocess(nb, resources)
+    nbformat.validate(nb)
+    repaired = copy.deepcopy(nb)
+    for stock in (DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(add_missing_cells=True),
+                  CheckCellMetadata()):
+        nb, resources = stock.preprocess(nb, resources)
+    assert nb == repaired, "a stock preprocessor still changed the repaired notebook"
+    return nb

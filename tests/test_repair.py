@@ -14,7 +14,6 @@ import nbformat
 import pytest
 import repair_damage as rd
 from nbgrader.preprocessors import (
-    CheckCellMetadata,
     DeduplicateIds,
     OverwriteCells,
     OverwriteKernelspec,
@@ -23,7 +22,6 @@ from nbgrader.preprocessors import (
 from marketing_kit.course.nbgrader_api import copy_course, db_url, load_api
 from marketing_kit.course.repair import (
     LenientNotebookExporter,
-    RepairSubmission,
     read_lenient,
 )
 from marketing_kit.course.submissions import fill_answers, grade_id, is_answer
@@ -44,18 +42,8 @@ def course(tmp_path_factory):
 
 
 def sanitize(course, data) -> nbformat.NotebookNode:
-    """Read ``data`` (JSON dict) leniently, repair it, and run the stock preprocessors after."""
-    nb = read_lenient(json.dumps(data))
-    resources = {"nbgrader": {"notebook": ASSIGNMENT, "assignment": ASSIGNMENT,
-                              "student": "s", "db_url": db_url(course["root"])}}
-    nb, resources = RepairSubmission(course_root=str(course["root"])).preprocess(nb, resources)
-    nbformat.validate(nb)
-    repaired = copy.deepcopy(nb)
-    for stock in (DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(add_missing_cells=True),
-                  CheckCellMetadata()):
-        nb, resources = stock.preprocess(nb, resources)
-    assert nb == repaired, "a stock preprocessor still changed the repaired notebook"
-    return nb
+    """:func:`repair_damage.sanitize` on the reference assignment."""
+    return rd.sanitize(course["root"], ASSIGNMENT, data)
 
 
 def graded(nb, answers: bool = True) -> list[tuple]:

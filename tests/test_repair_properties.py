@@ -19,7 +19,6 @@ tests, notebook-level fields, nbformat versions; never an answer's code).
 
 from __future__ import annotations
 
-import copy
 import json
 
 import nbformat
@@ -28,12 +27,6 @@ import repair_damage as rd
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from nbgrader.api import Gradebook
-from nbgrader.preprocessors import (
-    CheckCellMetadata,
-    DeduplicateIds,
-    OverwriteCells,
-    OverwriteKernelspec,
-)
 
 from marketing_kit.course.grading import grade_class
 from marketing_kit.course.nbgrader_api import (
@@ -42,7 +35,7 @@ from marketing_kit.course.nbgrader_api import (
     english_assignments,
     load_api,
 )
-from marketing_kit.course.repair import RepairSubmission, known_cells, read_lenient
+from marketing_kit.course.repair import known_cells
 from marketing_kit.course.submissions import fill_answers, grade_id
 
 pytestmark = pytest.mark.grading
@@ -83,27 +76,13 @@ def book_of(course, assignment) -> dict:
     return books[assignment]
 
 
-def sanitize(root, assignment, data):
-    nb = read_lenient(json.dumps(data))
-    resources = {"nbgrader": {"notebook": assignment, "assignment": assignment,
-                              "student": "s", "db_url": db_url(root)}}
-    nb, resources = RepairSubmission(course_root=str(root)).preprocess(nb, resources)
-    nbformat.validate(nb)
-    repaired = copy.deepcopy(nb)
-    for stock in (DeduplicateIds(), OverwriteKernelspec(), OverwriteCells(add_missing_cells=True),
-                  CheckCellMetadata()):
-        nb, resources = stock.preprocess(nb, resources)
-    assert nb == repaired, "a stock preprocessor still changed the repaired notebook"
-    return nb
-
-
 @pytest.mark.parametrize("assignment", english_assignments())
 @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(plan=PLAN, blank=st.booleans())
 def test_repair_leaves_a_consistent_notebook(course, assignment, plan, blank):
     book = book_of(course, assignment)
     data = rd.damaged(book["release"] if blank else book["solution"], plan)
-    nb = sanitize(course["root"], assignment, data)
+    nb = rd.sanitize(course["root"], assignment, data)
     graded = [c for c in nb.cells if "nbgrader" in c.metadata]
     assert [grade_id(c) for c in graded] == [k.name for k in book["known"]]
     for cell, known in zip(graded, book["known"], strict=True):
