@@ -253,14 +253,28 @@ def plan_figure(channels: pd.DataFrame, mix: pd.DataFrame, max_cac: float) -> Fi
     left.set_xlabel(t("budget ($ thousand)"))
     left.set_title(t("Planned budget by channel"))
     left.margins(x=0.25)
-    colours = ["#2e7d32" if c <= cap else "#c62828" for c in channels["cac"]]
-    right.barh(channels.index, channels["cac"] / 1000, color=colours)
-    right.axvline(cap / 1000, color="black", linestyle="--")
-    right.set_xlabel(t("CAC ($ thousand)"))
-    right.set_title(t("CAC by channel (dashed: LTV / 3)"))
-    right.set_yticklabels([])
+    draw_cac_bars(right, channels["cac"], cap)
     figure.tight_layout()
     return figure
+
+
+def draw_cac_bars(axis, cac: pd.Series, cap: float) -> None:
+    """CAC per channel on ``axis`` in $ thousand, red above ``cap`` (LTV / 3), the cap dashed."""
+    from matplotlib.axes import Axes
+
+    if not isinstance(axis, Axes):
+        raise TypeError(f"axis must be a matplotlib Axes, got {type(axis).__name__}")
+    if not isinstance(cac, pd.Series) or not pd.api.types.is_numeric_dtype(cac) \
+            or pd.api.types.is_bool_dtype(cac):
+        raise TypeError("cac must be a numeric pandas Series (channel -> dollars)")
+    if not np.isfinite(cac.to_numpy(dtype=float)).all() or (cac < 0).any():
+        raise ValueError("cac must hold finite, non-negative dollars")
+    cap = check_number("cap", cap, low=0, low_open=True)
+    axis.barh(cac.index, cac / 1000, color=["#2e7d32" if c <= cap else "#c62828" for c in cac])
+    axis.axvline(cap / 1000, color="black", linestyle="--")
+    axis.set_xlabel(t("CAC ($ thousand)"))
+    axis.set_title(t("CAC by channel (dashed: LTV / 3)"))
+    axis.set_yticklabels([])
 
 
 def plan_html(table: pd.DataFrame, figure: Figure, path: str | Path,
@@ -296,8 +310,9 @@ def scenario(channels: pd.DataFrame, budget: float, split: Mapping[str, float],
              discount_rate: float = 0.10) -> dict[str, object]:
     """What a budget split, a conversion target and a price give: the explorer's numbers.
 
-    ``channels`` is :func:`channel_table`. Per channel, leads = budget share / cost per lead and
-    customers = leads x lead-to-won rate x ``conversion_factor`` (1 = last year's rates).
+    ``channels`` is :func:`channel_table`. Per channel, leads = budget share / cost per lead,
+    customers = leads x lead-to-won rate x ``conversion_factor`` (1 = last year's rates) and
+    CAC = budget / customers (0 where a channel wins nobody).
     LTV = :func:`marketing_kit.ltv.simple_clv` (price x margin, first margin at signing);
     revenue = customers x price (first year); ROI on lifetime value (seed 000).
     """
@@ -326,7 +341,8 @@ def scenario(channels: pd.DataFrame, budget: float, split: Mapping[str, float],
     won = float(customers.sum())
     if won <= 0:
         raise ValueError("the split wins no customers: give a channel with wins a share")
-    table = pd.DataFrame({"budget": spend, "leads": leads, "customers": customers})
+    cac = (spend / customers.where(customers > 0)).fillna(0.0)  # 0: a channel with no wins
+    table = pd.DataFrame({"budget": spend, "leads": leads, "customers": customers, "cac": cac})
     return {"table": table, "customers": won, "revenue": won * price, "cac": total / won,
             "ltv": ltv, "ltv_to_cac": ltv_module.ltv_to_cac(ltv, total / won),
             "roi_pct": social_roi.roi_percent(won * ltv, total)}

@@ -86,14 +86,7 @@ def scenario_chart(table: pd.DataFrame, ltv: float) -> Figure:
     left.barh(table.index, table["customers"], color="#1565c0")
     left.set_xlabel(t("customers"))
     left.set_title(t("Customers by channel"))
-    cac = (table["budget"] / table["customers"].where(table["customers"] > 0)).fillna(0)
-    cap = ltv / capstone.TARGET_RATIO
-    right.barh(table.index, cac / 1000,
-               color=["#2e7d32" if v <= cap else "#c62828" for v in cac])
-    right.axvline(cap / 1000, color="black", linestyle="--")
-    right.set_xlabel(t("CAC ($ thousand)"))
-    right.set_title(t("CAC by channel (dashed: LTV / 3)"))
-    right.set_yticklabels([])
+    capstone.draw_cac_bars(right, table["cac"], ltv / capstone.TARGET_RATIO)
     figure.tight_layout()
     return figure
 
