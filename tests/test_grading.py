@@ -146,6 +146,7 @@ def test_release_matches_fresh_generation(graded):
         p.relative_to(committed).as_posix()
         for p in committed.rglob("*")
         if p.is_file() and ".ipynb_checkpoints" not in p.parts
+        and p.name != "capstone_plan.html"  # written by a run of the notebook; never released
     )
     assert committed_files == fresh_files, "notebooks/ is stale: run `make release`"
     for name in fresh_files:
