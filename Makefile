@@ -60,13 +60,15 @@ data: $(VENV)/.installed
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-## Debian's Chromium for the browser test; never `playwright install` (no internet here).
+## Debian's Chromium for the browser test, and a Hangul font for its Korean pages (without one
+## Chromium draws the Korean edition's labels as empty boxes); never `playwright install`.
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@{ command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi nanum; } || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null || \
-		echo "WARNING: could not install chromium; the browser test will skip"; }
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-nanum \
+		>/dev/null || \
+		echo "WARNING: could not install chromium and fonts-nanum; the browser test will skip"; }
 
 ## bubblewrap: every autograde runs the student kernel in it (docs/grading-robustness.md).
 sandbox-deps:

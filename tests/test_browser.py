@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-import warnings
 from pathlib import Path
 
 import pytest
@@ -191,7 +190,7 @@ def run_all(page) -> None:
 
 
 # Pictures and tables inside widget views, and the trace data plotly.js holds for each client-side
-# chart (a plotly FigureWidget, issue 23): what moving a control should change.
+# chart (marketing_kit.widgets._plotly.Chart, issue 23): what moving a control should change.
 STATE_JS = (
     "[...document.querySelectorAll('.jp-OutputArea-output .jupyter-widgets')]"
     ".flatMap(root => [...root.querySelectorAll('img, .widget-html-content, "
@@ -284,31 +283,20 @@ def test_notebook_runs_and_explorer_responds(lab, step, assignment):
                 assert raised, f"{path}: the student stubs should raise"
             else:
                 assert "Traceback" not in text, f"{path}: the solution raised an error"
-            # plotly.js draws a FigureWidget when its view is attached: JupyterLab attaches
-            # only cells near the viewport, so bring the explorer into view first.
+            # A Chart is drawn when its view is attached, and JupyterLab attaches only cells
+            # near the viewport: bring the explorer into view, then every chart must show its
+            # data (an empty one means the figure never reached plotly.js; issue 23).
             page.locator(CONTROLS).first.scroll_into_view_if_needed()
+            plots = page.locator(".jp-OutputArea-output .js-plotly-plot")
+            for i in range(plots.count()):
+                plots.nth(i).scroll_into_view_if_needed()
             try:
-                page.wait_for_function(f"() => {PLOTLY_JS}.every(Boolean)", timeout=30_000)
+                page.wait_for_function(f"() => {PLOTLY_JS}.every(Boolean)", timeout=60_000)
             except PlaywrightTimeout:
                 pass
             charts = page.evaluate(f"() => {PLOTLY_JS}")
+            assert all(charts), f"{path}: a plotly chart is empty: {charts}"
             kind = nudge_until_changed(page, path, SHOTS / f"FAILED-{step}-{notebook.stem}.png")
-            if not all(charts):
-                # Known race (issue 23, open): under load the first FigureWidget of a page can
-                # miss its first draw. Each chart must still show its data once it is on screen
-                # and a control has moved.
-                plots = page.locator(".jp-OutputArea-output .js-plotly-plot")
-                for i in range(plots.count()):
-                    plots.nth(i).scroll_into_view_if_needed()
-                try:
-                    page.wait_for_function(f"() => {PLOTLY_JS}.every(Boolean)", timeout=30_000)
-                except PlaywrightTimeout:
-                    pass
-                charts = page.evaluate(f"() => {PLOTLY_JS}")
-            assert any(charts) or not charts, f"{path}: no plotly chart got its data: {charts}"
-            if not all(charts):  # the race above, reported rather than failed (issue 23 is open)
-                warnings.warn(f"{path}: a plotly chart stayed empty (first-draw race): {charts}",
-                              stacklevel=1)
             page.screenshot(path=str(SHOTS / f"{step}-{notebook.stem}.png"), full_page=False)
             real = [e for e in errors if not any(b in e for b in BENIGN)]
             assert not real, f"{path}: JavaScript errors after moving a {kind}: {real}"

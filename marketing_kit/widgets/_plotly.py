@@ -1,62 +1,125 @@
-"""Client-side charts for explorers: a plotly ``FigureWidget`` whose traces are updated in place.
+"""Client-side charts for explorers: a plotly figure drawn in the browser by ``Plotly.react``.
 
 A PNG redraw renders the whole figure on the server and ships the bytes on every change (about
 40 ms of matplotlib text drawing and encoding on the course machine, ``docs/benchmarks.md``).
-A ``FigureWidget`` is drawn once by plotly.js in the browser; a change then sends only the new
-trace data and layout values (one message per :func:`update`), and plotly.js restyles the SVG.
-The figure keeps its data on the Python side (``figure.data[i].x``), so a headless test reads
-what the browser will draw. Plotly draws text with the browser's fonts, so :data:`FONT` lists
-Hangul-capable families for the Korean edition (NanumGothic ships with Debian's fonts-nanum).
+A :class:`Chart` is drawn by plotly.js in the browser: a change sends the figure's JSON (data and
+layout, a few kB) and ``Plotly.react`` redraws only what differs.
 
-plotly >= 6 builds ``FigureWidget`` on ``anywidget``; both wheels carry their JupyterLab
-extension, so the charts render offline. :class:`FigureWidget` re-sends the whole figure after
-construction: with plotly's own class the notebook's first figure sometimes showed in headless
-Chromium as an empty plot with default axes (its data and layout updates arrived while the
-browser was still loading the 5 MB plotly.js module; a later full ``send_state`` fixed it).
+Why not plotly's own ``FigureWidget``: its browser model applies each change in place to its copy
+of the figure only after its 5 MB module has loaded, and its view reads that copy once, when it is
+first drawn. Under load (the CI machine, a busy JupyterHub) changes sent while the module loaded
+were lost and charts stayed empty (issue 23: two of four NPS notebooks in one CI run). A
+:class:`Chart` has no such order: its one synced value is the whole figure, and the view draws
+whatever value is current, at first draw and at every change.
+
+The figure is kept as a ``plotly.graph_objects.Figure`` on the Python side (``chart.data[i].x``,
+``chart.layout``), so plotly validates every property and a headless test reads what the browser
+will draw. Plotly draws text with the browser's fonts, so :data:`FONT` lists Hangul-capable
+families for the Korean edition (NanumGothic ships with Debian's fonts-nanum). plotly.js comes
+from the plotly wheel (``plotly.offline.get_plotlyjs``), so charts render offline.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from copy import deepcopy
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cache
 
+import anywidget
 import plotly.graph_objects as go
+import plotly.io as pio
+import traitlets
+from plotly.offline import get_plotlyjs
+from plotly.utils import PlotlyJSONEncoder
 
 FONT = ("Inter, 'Helvetica Neue', Arial, 'NanumGothic', 'Noto Sans CJK KR', 'Malgun Gothic', "
         "'Apple SD Gothic Neo', sans-serif")
+TEMPLATE = "simple_white"
 BASE_LAYOUT = {
-    "template": "simple_white",
     "font": {"family": FONT, "size": 12, "color": "#212121"},
     "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
     "hovermode": "closest",
 }
 
+# The view: plotly.js is evaluated once per page (window.Plotly), then every draw is a
+# Plotly.react of the current figure with the template sent once beside it.
+RENDER_JS = """
+export default {
+  render({ model, el }) {
+    const Plotly = window.Plotly;
+    const draw = () => {
+      const figure = model.get("figure");
+      const layout = { ...figure.layout, template: model.get("template") };
+      Plotly.react(el, figure.data, layout, { displaylogo: false, responsive: false });
+    };
+    draw();
+    model.on("change:figure", draw);
+    return () => { model.off("change:figure", draw); Plotly.purge(el); };
+  },
+};
+"""
 
-class FigureWidget(go.FigureWidget):
-    """``plotly.graph_objects.FigureWidget`` that sends its data and layout once more, whole,
-    after construction (see the module docstring)."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)
-        self._widget_data = deepcopy(self._data)
-        self._widget_layout = deepcopy(self._layout_obj._props)
-        self.send_state(["_widget_data", "_widget_layout"])
+@cache
+def _esm() -> str:
+    return "if (!window.Plotly) {\n" + get_plotlyjs() + "\n}\n" + RENDER_JS
+
+
+class Chart(anywidget.AnyWidget):
+    """A plotly figure as a widget: ``data`` and ``layout`` are the figure's; change them inside
+    :meth:`batch_update` (or with :func:`update`) and the browser redraws once."""
+
+    figure = traitlets.Dict().tag(sync=True)
+    template = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, figure: go.Figure) -> None:
+        if not isinstance(figure, go.Figure):
+            raise TypeError(f"figure must be a plotly.graph_objects.Figure; got {type(figure)}")
+        self._figure = figure
+        super().__init__(_esm=_esm(), template=pio.templates[TEMPLATE].layout.to_plotly_json(),
+                         figure=self._json())
+
+    @property
+    def data(self) -> tuple[go.BaseTraceType, ...]:
+        return self._figure.data
+
+    @property
+    def layout(self) -> go.Layout:
+        return self._figure.layout
+
+    def _json(self) -> dict:
+        # The validated figure (``Figure.to_dict`` would pack numpy arrays as base64): plotly's
+        # encoder turns arrays and numpy scalars into plain JSON lists and numbers, which the
+        # browser test and a reader of the widget state can check.
+        raw = {"data": self._figure._data, "layout": self._figure._layout}
+        return json.loads(json.dumps(raw, cls=PlotlyJSONEncoder))
+
+    @contextmanager
+    def batch_update(self) -> Iterator[None]:
+        """Changes made inside reach the browser as one message, on exit."""
+        yield
+        self.figure = self._json()
 
 
 def new_figure(traces: Sequence[Mapping] = (), layout: Mapping | None = None,
-               *, width: int = 600, height: int = 420) -> FigureWidget:
-    """A ``FigureWidget`` with the kit's look; ``traces`` are plotly trace dicts
+               *, width: int = 600, height: int = 420) -> Chart:
+    """A :class:`Chart` with the kit's look; ``traces`` are plotly trace dicts
     (``{"type": "scatter", "x": ..., "y": ...}``), ``layout`` plotly layout properties."""
     if width <= 0 or height <= 0:
         raise ValueError(f"width and height must be positive pixels; got {width} x {height}")
     merged = {**BASE_LAYOUT, "width": width, "height": height, **dict(layout or {})}
-    return FigureWidget(data=[dict(trace) for trace in traces], layout=merged)
+    figure = go.Figure(data=[dict(trace) for trace in traces], layout=merged)
+    figure.layout.template = None  # the browser applies TEMPLATE, sent once per chart
+    return Chart(figure)
 
 
-def update(figure: go.FigureWidget, traces: Mapping[int, Mapping] | None = None,
+def update(figure: Chart, traces: Mapping[int, Mapping] | None = None,
            layout: Mapping | None = None) -> None:
     """Set new values on existing traces (trace index -> properties) and on the layout, in one
     message to the browser. Traces are never re-created: the chart keeps its axes and legend."""
+    if not isinstance(figure, Chart):
+        raise TypeError(f"figure must be a Chart from new_figure(); got {type(figure)}")
     traces = dict(traces or {})
     bad = [i for i in traces if not isinstance(i, int) or not 0 <= i < len(figure.data)]
     if bad:
@@ -68,7 +131,7 @@ def update(figure: go.FigureWidget, traces: Mapping[int, Mapping] | None = None,
             figure.layout.update(dict(layout))
 
 
-def trace(figure: go.FigureWidget, name: str) -> go.BaseTraceType:
+def trace(figure: Chart, name: str) -> go.BaseTraceType:
     """The trace called ``name`` (``uid`` or ``name``), for tests and explorers."""
     for candidate in figure.data:
         if name in (candidate.uid, candidate.name):

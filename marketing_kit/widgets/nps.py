@@ -1,9 +1,10 @@
 """NPS explorer: a promoter/passive/detractor mix and a sample size drive the NPS and its
 confidence interval; a segment or touchpoint picker drives the 0-10 score distribution.
 
-Every number comes from :mod:`marketing_kit.nps`. The explorer's two charts are plotly
-``FigureWidget`` s updated in place (issue 23); :func:`interval_chart`, :func:`distribution_chart`
-and :func:`group_interval_chart` stay matplotlib figures for static use.
+Every number comes from :mod:`marketing_kit.nps`. The explorer's two charts are client-side
+plotly charts (:class:`~marketing_kit.widgets._plotly.Chart`) updated in place (issue 23);
+:func:`interval_chart`, :func:`distribution_chart` and :func:`group_interval_chart` stay
+matplotlib figures for static use.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ the 3 x 3 IE grid, the 2 x 2 SWOT board and the top TOWS pair of each cell.
 
 Every number comes from :mod:`marketing_kit.swot`; this module only draws. The notebook's
 static figures are matplotlib (:func:`swot_board_figure`, :func:`ie_grid_figure`); the explorer
-draws the board as HTML and the IE grid as a plotly ``FigureWidget`` whose dot moves in place
+draws the board as HTML and the IE grid as a client-side plotly chart whose dot moves in place
 (issue 23: a PNG redraw of both cost 465 ms at p95).
 """
 
@@ -142,7 +142,7 @@ def swot_board_html(items: pd.DataFrame, title: str = "SWOT board") -> str:
 
 
 def ie_grid_widget(title: str = "IE matrix"):
-    """David's 3 x 3 IE grid as a plotly ``FigureWidget`` (same layout as
+    """David's 3 x 3 IE grid as a client-side plotly chart (same layout as
     :func:`ie_grid_figure`); trace 0 is the company's dot, moved by :func:`move_ie_dot`."""
     shapes, notes = [], []
     for (internal, external), numeral in swot.IE_CELLS.items():
@@ -195,7 +195,7 @@ class SwotExplorer(Explorer):
     rating slider (strengths 3-4, weaknesses 1-2, opportunities and threats 1-4, as David rates).
 
     After every change: ``items`` (current table), ``ife_total``, ``efe_total``, ``cell``,
-    ``posture``, ``tows`` (best pair per TOWS cell), ``ie_figure`` (plotly ``FigureWidget``,
+    ``posture``, ``tows`` (best pair per TOWS cell), ``ie_figure`` (a plotly ``Chart``,
     trace 0 the dot) and ``board_html`` (the SWOT board, an ``ipywidgets.HTML``).
     """
 
