@@ -19,6 +19,9 @@ c.Execute.interrupt_on_timeout = True
 # fails the cell when it does not come. On a loaded machine the output can take longer: that
 # is not the student's fault, so wait longer (a dead kernel is detected separately).
 c.Execute.iopub_timeout = 30
+# Explorers are for people: a graded notebook (and its feedback) keeps no widget state. A
+# client-side chart's state carries plotly.js (5 MB per chart, issue 23).
+c.Execute.store_widget_state = False
 
 # Deleted or edited test cells are restored from the gradebook at autograde time.
 c.OverwriteCells.add_missing_cells = True

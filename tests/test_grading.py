@@ -90,6 +90,9 @@ def test_solution_executes_without_errors(graded):
             assert not errors, (
                 f"{name} cell {index} raised {errors[0]['ename']}: {errors[0]['evalue']}"
             )
+        # Explorers built while grading leave no widget state (Execute.store_widget_state):
+        # a client-side chart's state would carry plotly.js, 5 MB per chart, into the notebook.
+        assert "widgets" not in read(folder / name).metadata, f"{name} stored widget state"
 
 
 def test_solution_earns_full_autograded_points(graded):
