@@ -112,9 +112,10 @@ def _check_kinds(frame: pd.DataFrame) -> None:
         raise ValueError(f"items['kind'] must be one of {list(KINDS)}; got unknown {unknown}")
 
 
-def _side(items: object, kind: str) -> pd.DataFrame:
+def _side(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """The rows of one side of a table already passed through :func:`check_items`."""
     check_choice("kind", kind, tuple(SIDES))
-    rows = check_items(items, SIDES[kind])
+    rows = frame[frame["kind"].isin(SIDES[kind])]
     if rows.empty:
         raise ValueError(f"items has no {kind} factors (kind {' or '.join(SIDES[kind])})")
     total = float(rows["weight"].astype(float).sum())
@@ -142,7 +143,10 @@ def evaluation_matrix(items: pd.DataFrame, kind: str = "internal") -> pd.DataFra
     them) with ``code``, ``factor``, ``kind``, ``weight``, ``rating``, ``meaning`` (the rating's
     words on that matrix's scale) and ``weighted_score`` = weight x rating.
     """
-    items = check_items(items).reset_index(drop=True)
+    return _evaluation_matrix(check_items(items).reset_index(drop=True), kind)
+
+
+def _evaluation_matrix(items: pd.DataFrame, kind: str) -> pd.DataFrame:
     rows = _side(items, kind)
     order = {k: i for i, k in enumerate(KINDS)}
     table = pd.DataFrame({
@@ -175,7 +179,11 @@ def weighted_score(items: pd.DataFrame, kind: str = "internal") -> float:
     >>> round(weighted_score(items, "internal"), 2)
     2.8
     """
-    matrix = evaluation_matrix(items, kind)
+    return _weighted_score(check_items(items).reset_index(drop=True), kind)
+
+
+def _weighted_score(items: pd.DataFrame, kind: str) -> float:
+    matrix = _evaluation_matrix(items, kind)
     # Weights may miss 1 by the allowed tolerance; dividing by their sum keeps the total a
     # weighted mean of 1-4 ratings, so it never leaves [1, 4] (0.999... would fail ie_cell).
     return float(matrix["weighted_score"].sum() / matrix["weight"].sum())
@@ -208,7 +216,10 @@ def intensity(items: pd.DataFrame) -> pd.Series:
     So intensity = rating for S, and 5 - rating for W, O and T. This ranking rule is the kit's
     own (Weihrich 1982 does not quantify the cells).
     """
-    rows = check_items(items)
+    return _intensity(check_items(items))
+
+
+def _intensity(rows: pd.DataFrame) -> pd.Series:
     rating = rows["rating"].astype(float)
     return rating.where(rows["kind"] == "S", 5.0 - rating)
 
@@ -227,7 +238,7 @@ def tows_matrix(items: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
     if top is not None:
         top = check_number("top", top, low=1, integer=True)
     label = codes(items)
-    salience = items["weight"].astype(float) * intensity(items)
+    salience = items["weight"].astype(float) * _intensity(items)
     rows = []
     for strategy in TOWS_STRATEGIES:
         inner = internal[internal["kind"] == strategy[0]]
@@ -309,7 +320,11 @@ def ie_posture(cell: str) -> str:
 
 def ie_position(items: pd.DataFrame) -> dict[str, object]:
     """IFE and EFE totals of ``items`` with their bands, IE cell and posture, in one dict."""
-    ife, efe = weighted_score(items, "internal"), weighted_score(items, "external")
+    return _ie_position(check_items(items).reset_index(drop=True))
+
+
+def _ie_position(items: pd.DataFrame) -> dict[str, object]:
+    ife, efe = _weighted_score(items, "internal"), _weighted_score(items, "external")
     cell = ie_cell(ife, efe)
     return {"ife_total": ife, "efe_total": efe, "internal": ie_band(ife, "internal"),
             "external": ie_band(efe, "external"), "cell": cell, "posture": ie_posture(cell)}
@@ -324,9 +339,9 @@ def rating_sensitivity(items: pd.DataFrame) -> pd.DataFrame:
     per factor (``code`` if present) with ``rating``, ``cell_down`` and ``cell_up`` (empty when
     the step leaves the allowed range) and ``moves``: whether either step changes the cell.
     """
-    frame = check_items(items)
+    frame = check_items(items).reset_index(drop=True)
     labels = codes(frame)
-    base = ie_position(frame)["cell"]
+    base = _ie_position(frame)["cell"]
     rows = []
     for pos in range(len(frame)):
         kind, rating = frame["kind"].iloc[pos], float(frame["rating"].iloc[pos])
@@ -337,7 +352,7 @@ def rating_sensitivity(items: pd.DataFrame) -> pd.DataFrame:
             if low <= new <= high:
                 changed = frame.copy()
                 changed.iloc[pos, changed.columns.get_loc("rating")] = new
-                cells[name] = ie_position(changed)["cell"]
+                cells[name] = _ie_position(changed)["cell"]
             else:
                 cells[name] = ""
         moves = any(c not in ("", base) for c in cells.values())
