@@ -59,6 +59,10 @@ EXPLORERS: dict[str, tuple[str | None, str | None]] = {
                                                "GettingStartedExplorer"),
     "plc.BassExplorer": ("BassExplorer", "BassExplorer"),
     "ltv.ClvExplorer": ("ClvExplorer", "ClvExplorer"),
+    "ltv.CustomerExplorer": ("CustomerExplorer", "CustomerExplorer"),
+    "funnel.FunnelExplorer": ("FunnelExplorer", "FunnelExplorer"),
+    "funnel.AccountTimeline": ("AccountTimeline", "AccountTimeline"),
+    "attribution.AttributionExplorer": ("AttributionExplorer", "AttributionExplorer"),
 }
 CONTROL_SELECTOR = (".widget-slider, .widget-hslider, .widget-dropdown, .widget-select, "
                     ".widget-select-multiple, .widget-checkbox, .widget-toggle-buttons, "
