@@ -37,7 +37,7 @@ lab: $(VENV)/.installed
 ## would split files further, but xdist 3.8 cannot regroup tests under pytest 9.)
 test: $(STAMP) browser-deps hub-deps sandbox-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=30
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=30 --junitxml=artifacts/pytest.xml
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
