@@ -1,7 +1,10 @@
 """Funnel and ABM explorers: conversion sliders, a pipeline-velocity calculator, account timelines.
 
 Every number comes from :mod:`marketing_kit.funnel` and :mod:`marketing_kit.abm`; the widgets only
-read controls and draw.
+read controls and draw. The explorers' charts are client-side plotly charts
+(:class:`~marketing_kit.widgets._plotly.Chart`) updated in place (issue 23):
+:func:`funnel_widget` and :func:`timeline_widget`. :func:`funnel_chart` and :func:`timeline_chart`
+stay matplotlib figures for static use in the notebooks.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from marketing_kit import abm
 from marketing_kit import funnel as fn
 from marketing_kit._validate import check_dataframe, check_number
 from marketing_kit.i18n import t
-from marketing_kit.widgets._base import Explorer, figure_png
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets._base import Explorer
 
 STYLE = {"description_width": "150px"}
 LAYOUT = widgets.Layout(width="380px")
@@ -60,6 +64,59 @@ def funnel_chart(table: pd.DataFrame, baseline: pd.DataFrame | None = None,
     return figure
 
 
+def funnel_widget(actual: pd.DataFrame, title: str) -> _plotly.Chart:
+    """Client-side funnel for the explorer: trace 0 the ``actual``
+    :func:`~marketing_kit.funnel.funnel_table` as dashed outlines (fixed), trace 1 the scenario as
+    centred bars, trace 2 their labels (count and step conversion); top stage first.
+
+    Traces 1 and 2 start at the actual funnel; :func:`_funnel_traces` gives their new values.
+    """
+    check_dataframe("actual", actual, ("count", "step_conversion"))
+    positions = list(range(len(actual)))[::-1]
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for position, count in zip(positions, actual["count"], strict=True):  # one box per stage
+        xs += [-count / 2, count / 2, count / 2, -count / 2, -count / 2, None]
+        ys += [position - 0.39, position - 0.39, position + 0.39, position + 0.39,
+               position - 0.39, None]
+    outline = {"type": "scatter", "x": xs, "y": ys, "mode": "lines", "name": t("actual"),
+               "line": {"color": "#616161", "width": 1.2, "dash": "dash"}, "hoverinfo": "skip"}
+    bars = {"type": "bar", "orientation": "h", "y": positions, "x": [], "base": [],
+            "width": 0.7, "marker": {"color": "#1976d2"}, "name": t("scenario"),
+            "hoverinfo": "text"}
+    labels = {"type": "scatter", "mode": "text", "y": positions, "x": [], "text": [],
+              "textposition": "middle right", "textfont": {"size": 11}, "showlegend": False,
+              "hoverinfo": "skip", "cliponaxis": False}
+    widest = float(actual["count"].max())
+    layout = {"title": {"text": title, "font": {"size": 13}, "x": 0.5},
+              "xaxis": {"range": [-widest * 0.55, widest * 1.15], "visible": False},
+              "yaxis": {"tickvals": positions, "ticktext": [t(str(s)) for s in actual.index],
+                        "range": [-0.6, len(actual) - 0.4], "showline": False, "ticks": "",
+                        "zeroline": False},
+              "legend": {"x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "bottom",
+                         "font": {"size": 11}},
+              "bargap": 0, "margin": {"l": 100, "r": 20, "t": 45, "b": 10}}
+    chart = _plotly.new_figure([outline, bars, labels], layout, width=620,
+                               height=int(55 * len(actual) + 70))
+    _plotly.update(chart, _funnel_traces(actual, widest))
+    return chart
+
+
+def _funnel_traces(table: pd.DataFrame, widest: float) -> dict[int, dict]:
+    """Bars (trace 1) and labels (trace 2) of a :func:`~marketing_kit.funnel.funnel_table`, as
+    :func:`funnel_chart` labels them; ``widest`` places the labels right of the widest bar."""
+    texts = []
+    for index, (_, row) in enumerate(table.iterrows()):
+        rate = ("" if index == 0 else
+                t("  ({rate:.0%} of previous)").format(rate=row["step_conversion"]))
+        texts.append(f"{row['count']:,.0f}{rate}")
+    names = [t(str(stage)) for stage in table.index]
+    counts = table["count"].astype(float)
+    return {1: {"x": counts.tolist(), "base": (-counts / 2).tolist(),
+                "hovertext": [f"{n}: {x}" for n, x in zip(names, texts, strict=True)]},
+            2: {"x": [widest * 0.52] * len(table), "text": texts}}
+
+
 class FunnelExplorer(Explorer):
     """One slider per stage-to-stage conversion; the funnel and the revenue impact follow.
 
@@ -84,10 +141,11 @@ class FunnelExplorer(Explorer):
                                                   description=f"{t(before)} → {t(stage)}")
         for control in controls.values():
             control.layout, control.style, control.continuous_update = LAYOUT, STYLE, False
-        self.image = widgets.Image(format="png")
         self.summary = widgets.HTML()
+        self._drawn: dict[str, object] = {}  # chart -> the inputs it was last drawn for
+        self.figure = funnel_widget(self.actual, t("Scenario against the actual funnel"))
         super().__init__(controls, [widgets.VBox(list(controls.values())), self.summary,
-                                    self.image])
+                                    self.figure])
         self.refresh()
 
     def rates(self) -> dict[str, float]:
@@ -107,8 +165,11 @@ class FunnelExplorer(Explorer):
             f"<b>{t(str(last))}</b>: {counts_text} &nbsp;|&nbsp; <b>{t('revenue impact')}</b> "
             f"${self.impact:+,.0f} &nbsp;|&nbsp; <b>{t('bottleneck')}</b> → "
             f"{t(str(self.bottleneck))}")
-        self.image.value = figure_png(funnel_chart(self.scenario, self.actual,
-                                                   t("Scenario against the actual funnel")))
+        rates = tuple(self.rates().values())
+        if self._drawn.get("funnel") != rates:  # the value-per-win slider leaves the chart be
+            _plotly.update(self.figure, _funnel_traces(self.scenario,
+                                                       self.actual["count"].max()))
+            self._drawn["funnel"] = rates
 
 
 class VelocityCalculator(Explorer):
@@ -167,6 +228,54 @@ def timeline_chart(timeline: pd.DataFrame, contacts: pd.DataFrame, title: str) -
     return figure
 
 
+def timeline_widget() -> _plotly.Chart:
+    """Empty client-side account timeline: one marker trace per ABM stage (in
+    :data:`STAGE_COLOURS` order), one row per committee member (first on top), 2025 on the x
+    axis; dot area = touch weight. :func:`_timeline_traces` fills it for one account."""
+    traces = [{"type": "scatter", "mode": "markers", "x": [], "y": [], "name": t(stage),
+               "marker": {"color": colour, "size": [], "sizemode": "area", "sizeref": 0.075,
+                          "sizemin": 4, "opacity": 0.85, "line": {"color": "white", "width": 1}},
+               "hoverinfo": "text", "text": []}
+              for stage, colour in STAGE_COLOURS.items()]
+    layout = {"title": {"text": "", "font": {"size": 13}, "x": 0.5},
+              "xaxis": {"type": "date", "range": ["2025-01-01", "2025-12-31"],
+                        "showgrid": True, "gridcolor": "#e0e0e0"},
+              "yaxis": {"tickvals": [], "ticktext": [], "tickfont": {"size": 11},
+                        "zeroline": False, "showgrid": True, "gridcolor": "#f2f2f2"},
+              "legend": {"title": {"text": t("ABM stage")}, "itemsizing": "constant",
+                         "x": 1.02, "y": 1.0, "yanchor": "top", "font": {"size": 11}},
+              "margin": {"l": 190, "r": 20, "t": 45, "b": 40}}
+    return _plotly.new_figure(traces, layout, width=820, height=300)
+
+
+def _timeline_traces(timeline: pd.DataFrame, contacts: pd.DataFrame,
+                     title: str) -> tuple[dict[int, dict], dict]:
+    """New trace values (per ABM stage) and layout (rows, height, title) of
+    :func:`timeline_widget` for one account's :func:`~marketing_kit.abm.touch_timeline` and its
+    committee ``contacts``; members without a touch keep an empty row. The hover text names
+    the member, time, kind and channel of each touch (kind and channel as in the data)."""
+    roles = contacts["role"].map(lambda role: t(str(role)))
+    labels = pd.Series((roles + " (" + contacts["contact_id"] + ")").to_numpy(),
+                       index=contacts["contact_id"].to_numpy())
+    rows = pd.Series(range(len(labels)), index=labels.index)
+    traces = {}
+    for index, stage in enumerate(STAGE_COLOURS):
+        part = timeline[timeline["stage"] == stage]
+        hover = (part["contact_id"].map(labels).fillna(part["contact_id"]) + "<br>"
+                 + part["timestamp"].dt.strftime("%Y-%m-%d %H:%M") + " · "
+                 + part["kind"].astype(str) + " · " + part["channel"].astype(str))
+        traces[index] = {"x": part["timestamp"].to_numpy(),
+                         "y": part["contact_id"].map(rows).to_numpy(dtype=float),
+                         "marker": {"size": part["weight"].to_numpy(dtype=float)},
+                         "text": hover.tolist(), "showlegend": not part.empty}
+    count = len(labels)
+    layout = {"title": {"text": title},
+              "yaxis": {"tickvals": list(range(count)), "ticktext": labels.tolist(),
+                        "range": [count - 0.4, -0.6]},
+              "height": int(32 * count + 120)}
+    return traces, layout
+
+
 class AccountTimeline(Explorer):
     """Pick an account: its touch timeline, ABM stage, engagement score and committee reach."""
 
@@ -185,8 +294,11 @@ class AccountTimeline(Explorer):
                                                 description=t("Account"), style=STYLE,
                                                 layout=widgets.Layout(width="420px"))}
         self.summary = widgets.HTML()
-        self.image = widgets.Image(format="png")
-        super().__init__(controls, [controls["account"], self.summary, self.image])
+        self.figure = timeline_widget()
+        # The chart sits in a slot: explorer() leaves it empty while the tab is hidden, so
+        # plotly.js draws it only when it can be seen (see explorer()).
+        self.chart_slot = widgets.Box(children=[self.figure])
+        super().__init__(controls, [controls["account"], self.summary, self.chart_slot])
         self.refresh()
 
     def update(self) -> None:
@@ -205,17 +317,30 @@ class AccountTimeline(Explorer):
             t("{touches} touches").format(touches=len(self.timeline)),
         ]
         self.summary.value = " · ".join(parts)
-        self.image.value = figure_png(timeline_chart(
+        _plotly.update(self.figure, *_timeline_traces(
             self.timeline, members, t("Touches of account {account}").format(account=account)))
 
 
 def explorer(stage_counts: Mapping[str, float] | pd.Series, accounts: pd.DataFrame,
              contacts: pd.DataFrame, touches: pd.DataFrame,
              value_per_win: float = 40_000.0) -> widgets.Tab:
-    """The three explorers in tabs: funnel scenario, velocity calculator, account timeline."""
+    """The three explorers in tabs: funnel scenario, velocity calculator, account timeline.
+
+    The timeline's chart joins its tab the first time that tab is shown: plotly.js would
+    otherwise draw it inside a hidden (``display: none``) panel. Its data are kept up to date
+    either way (``tab.children[2].figure``).
+    """
+    timeline = AccountTimeline(accounts, contacts, touches)
     tab = widgets.Tab(children=[FunnelExplorer(stage_counts, value_per_win), VelocityCalculator(),
-                                AccountTimeline(accounts, contacts, touches)])
+                                timeline])
     titles = (t("Funnel scenario"), t("Pipeline velocity"), t("Account timeline"))
     for index, title in enumerate(titles):
         tab.set_title(index, title)
+    timeline.chart_slot.children = ()
+
+    def show_timeline(change: dict) -> None:
+        if change["new"] == 2 and not timeline.chart_slot.children:
+            timeline.chart_slot.children = (timeline.figure,)
+
+    tab.observe(show_timeline, names="selected_index")
     return tab
