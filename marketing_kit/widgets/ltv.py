@@ -1,7 +1,10 @@
 """Customer-value explorers: a simple-CLV explorer and a BG/NBD customer explorer.
 
 Every number comes from :mod:`marketing_kit.ltv` (:func:`~marketing_kit.ltv.simple_clv`,
-:func:`~marketing_kit.ltv.p_alive`, :func:`~marketing_kit.ltv.expected_purchases`).
+:func:`~marketing_kit.ltv.p_alive`, :func:`~marketing_kit.ltv.expected_purchases`). The
+explorers' charts are client-side plotly charts (:class:`~marketing_kit.widgets._plotly.Chart`)
+updated in place (issue 23); :func:`sensitivity_chart`, :func:`p_alive_chart` and the report
+charts below stay matplotlib figures for static use.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from matplotlib.figure import Figure
 
 from marketing_kit import ltv
 from marketing_kit.i18n import t
-from marketing_kit.widgets._base import Explorer, figure_png
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets._base import Explorer
+
+BLUE, RED = "#1565c0", "#c62828"
+RETENTION_GRID = np.round(np.linspace(0, 0.98, 99), 4)  # the sensitivity curve's retentions
 
 SLIDER_LAYOUT = widgets.Layout(width="360px")
 STYLE = {"description_width": "150px"}
@@ -33,8 +40,9 @@ class ClvExplorer(Explorer):
     """Margin, retention, discount-rate and acquisition-cost sliders drive the simple CLV.
 
     ``clv`` and ``multiple`` hold the current :func:`~marketing_kit.ltv.simple_clv` and
-    :func:`~marketing_kit.ltv.margin_multiple`; ``curve`` the CLV for retention 0-0.98 (the
-    sensitivity curve drawn in ``image``).
+    :func:`~marketing_kit.ltv.margin_multiple`; ``curve`` the CLV for retention 0-0.98, drawn in
+    ``clv_figure`` (trace 0: the curve, x in percent; 1: the dashed break-even line at 0;
+    2: the current setting, named with its CLV).
     """
 
     def __init__(self, margin: float = 100.0, retention: float = 0.8, discount_rate: float = 0.1,
@@ -52,10 +60,11 @@ class ClvExplorer(Explorer):
                                                     description=t("Acquisition cost ($)")),
         }
         _style(controls)
-        self.image = widgets.Image(format="png")
         self.summary = widgets.HTML()
+        self._drawn: dict[str, object] = {}  # chart -> the inputs it was last drawn for
+        self.clv_figure = sensitivity_widget()
         super().__init__(controls, [widgets.HBox([widgets.VBox(list(controls.values())),
-                                                  self.summary]), self.image])
+                                                  self.summary]), self.clv_figure])
         self.refresh()
 
     def update(self) -> None:
@@ -65,14 +74,48 @@ class ClvExplorer(Explorer):
         self.multiple = ltv.margin_multiple(c["retention"], c["discount_rate"])
         self.ratio = (ltv.ltv_to_cac(self.clv + c["acquisition_cost"], c["acquisition_cost"])
                       if c["acquisition_cost"] > 0 else float("inf"))
-        self.curve = ltv.clv_sensitivity(c["margin"], np.round(np.linspace(0, 0.98, 99), 4),
-                                         c["discount_rate"], c["acquisition_cost"])
+        self.curve = ltv.clv_sensitivity(c["margin"], RETENTION_GRID, c["discount_rate"],
+                                         c["acquisition_cost"])
         self.summary.value = (
             f"<b>{t('CLV after acquisition cost')}</b>: ${self.clv:,.0f}<br>"
             f"<b>{t('Margin multiple')}</b> r/(1+i-r): {self.multiple:.2f}<br>"
             f"<b>LTV:CAC</b>: {self.ratio:.1f} : 1"
         )
-        self.image.value = figure_png(sensitivity_chart(self.curve, c["retention"], self.clv))
+        changed: dict[int, dict] = {}
+        curve_key = (c["margin"], c["discount_rate"], c["acquisition_cost"])
+        if self._drawn.get("curve") != curve_key:  # retention only moves the point along it
+            changed[0] = {"x": (self.curve.index * 100).tolist(), "y": self.curve.tolist()}
+            self._drawn["curve"] = curve_key
+        if self._drawn.get("point") != (c["retention"], self.clv):
+            changed[2] = {"x": [c["retention"] * 100], "y": [self.clv],
+                          "name": t("now: {r:.0%} -> ${clv:,.0f}").format(r=c["retention"],
+                                                                           clv=self.clv)}
+            self._drawn["point"] = (c["retention"], self.clv)
+        if changed:
+            _plotly.update(self.clv_figure, changed)
+
+
+def sensitivity_widget() -> _plotly.Chart:
+    """Empty client-side CLV-against-retention chart: the curve, a dashed break-even line at 0
+    and the current setting's point (traces 0, 1, 2)."""
+    traces = [
+        {"type": "scatter", "x": [], "y": [], "mode": "lines", "name": t("CLV - acquisition cost"),
+         "line": {"color": BLUE, "width": 2},
+         "hovertemplate": "%{x:.0f} % → $%{y:,.0f}<extra></extra>"},
+        {"type": "scatter", "x": [0, 98], "y": [0, 0], "mode": "lines", "name": t("break-even"),
+         "line": {"color": "black", "width": 1, "dash": "dash"}, "hoverinfo": "skip"},
+        {"type": "scatter", "x": [], "y": [], "mode": "markers", "name": "",
+         "marker": {"color": RED, "size": 10},
+         "hovertemplate": "%{x:.0f} % → $%{y:,.0f}<extra></extra>"},
+    ]
+    layout = {"title": {"text": t("CLV grows steeply as retention approaches 100 %"),
+                        "font": {"size": 13}, "x": 0.5},
+              "xaxis": {"title": {"text": t("Retention rate per period (%)")}, "range": [-1, 100]},
+              "yaxis": {"title": {"text": t("CLV ($)")}, "zeroline": False},
+              "legend": {"x": 0.01, "y": 0.99, "font": {"size": 11},
+                         "bgcolor": "rgba(255,255,255,0.8)"},
+              "margin": {"l": 70, "r": 20, "t": 45, "b": 50}}
+    return _plotly.new_figure(traces, layout, width=600, height=340)
 
 
 def sensitivity_chart(curve, retention: float, clv: float) -> Figure:
@@ -101,6 +144,8 @@ class CustomerExplorer(Explorer):
     slider is capped at T and pinned to 0 when there is no repeat purchase. Pass ``customers``
     (a frequency/recency/T table such as :func:`~marketing_kit.ltv.rfm_summary`) to get a
     ``selector`` dropdown that loads a real customer's history into the sliders.
+    ``alive_figure`` draws P(alive) against t_x for this x and T (trace 0) and the customer's
+    t_x (trace 1); the forecast slider leaves it as it is.
     """
 
     def __init__(self, fit: ltv.BGNBDFit, frequency: int = 2, recency: float = 30.43,
@@ -125,8 +170,9 @@ class CustomerExplorer(Explorer):
         _style(controls)
         controls["T"].observe(self._cap_recency, names="value")
         controls["frequency"].observe(self._cap_recency, names="value")
-        self.image = widgets.Image(format="png")
         self.summary = widgets.HTML()
+        self._drawn: dict[str, object] = {}  # trace -> the inputs it was last drawn for
+        self.alive_figure = p_alive_widget(unit)
         sliders = list(controls.values())
         if self.customers is not None:
             self.selector = widgets.Dropdown(options=[(t("(sliders)"), None)] + [
@@ -135,7 +181,7 @@ class CustomerExplorer(Explorer):
             self.selector.observe(self._load_customer, names="value")
             sliders = [self.selector, *sliders]
         super().__init__(controls, [widgets.HBox([widgets.VBox(sliders), self.summary]),
-                                    self.image])
+                                    self.alive_figure])
         self._cap_recency()
         self.refresh()
 
@@ -174,7 +220,46 @@ class CustomerExplorer(Explorer):
             + t("<b>Expected purchases</b> in the next {horizon:g} {unit}: {expected:.2f}").format(
                 horizon=horizon, unit=_unit(self.unit), expected=self.expected)
         )
-        self.image.value = figure_png(p_alive_chart(self.fit, x, t_x, big_t, self.unit))
+        changed: dict[int, dict] = {}
+        if self._drawn.get("curve") != (x, big_t):  # t_x only moves the point along it
+            grid, values = _p_alive_curve(self.fit, x, big_t)
+            changed[0] = {"x": grid.tolist(), "y": values.tolist(),
+                          "name": f"x = {x}, T = {big_t:g}"}
+            self._drawn["curve"] = (x, big_t)
+        if self._drawn.get("point") != (x, t_x, big_t):
+            changed[1] = {"x": [t_x], "y": [self.alive]}
+            self._drawn["point"] = (x, t_x, big_t)
+        if changed:
+            _plotly.update(self.alive_figure, changed)
+
+
+def _p_alive_curve(fit: ltv.BGNBDFit, frequency: int, T: float) -> tuple[np.ndarray, np.ndarray]:
+    """t_x from 0 (or 1 % of T) to T and :func:`~marketing_kit.ltv.p_alive` at each."""
+    grid = np.linspace(0 if frequency == 0 else 0.01 * T, T, 80)
+    values = ltv.p_alive(fit, np.full(grid.size, frequency),
+                         grid if frequency else np.zeros(grid.size), np.full(grid.size, T))
+    return grid, np.asarray(values, dtype=float)
+
+
+def p_alive_widget(unit: str = "weeks") -> _plotly.Chart:
+    """Empty client-side P(alive) chart: the curve over t_x (trace 0) and the customer (1)."""
+    traces = [
+        {"type": "scatter", "x": [], "y": [], "mode": "lines", "name": "",
+         "line": {"color": BLUE, "width": 2},
+         "hovertemplate": "t_x %{x:.1f} → P(alive) %{y:.1%}<extra></extra>"},
+        {"type": "scatter", "x": [], "y": [], "mode": "markers", "name": t("this customer"),
+         "marker": {"color": RED, "size": 10},
+         "hovertemplate": "t_x %{x:.1f} → P(alive) %{y:.1%}<extra></extra>"},
+    ]
+    title = t("A long silence after frequent buying means the customer has likely left")
+    layout = {"title": {"text": title, "font": {"size": 12}, "x": 0.5},
+              "xaxis": {"title": {"text": t("Time of last purchase t_x ({unit} after the first)")
+                                  .format(unit=_unit(unit))}},
+              "yaxis": {"title": {"text": "P(alive)"}, "range": [-0.03, 1.03]},
+              "legend": {"x": 0.99, "xanchor": "right", "y": 0.02, "yanchor": "bottom",
+                         "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)"},
+              "margin": {"l": 60, "r": 20, "t": 45, "b": 50}}
+    return _plotly.new_figure(traces, layout, width=600, height=340)
 
 
 def p_alive_chart(fit: ltv.BGNBDFit, frequency: int, recency: float, T: float,
@@ -182,9 +267,7 @@ def p_alive_chart(fit: ltv.BGNBDFit, frequency: int, recency: float, T: float,
     """P(alive) against the time of the last purchase, for this x and T, current t_x marked."""
     figure = Figure(figsize=(6, 3.2))
     axes = figure.subplots()
-    grid = np.linspace(0 if frequency == 0 else 0.01 * T, T, 80)
-    values = ltv.p_alive(fit, np.full(grid.size, frequency),
-                         grid if frequency else np.zeros(grid.size), np.full(grid.size, T))
+    grid, values = _p_alive_curve(fit, frequency, T)
     axes.plot(grid, values, color="#1565c0", label=f"x = {frequency}, T = {T:g}")
     axes.scatter([recency], [ltv.p_alive(fit, frequency, recency, T)], color="#c62828", zorder=3,
                  label=t("this customer"))
