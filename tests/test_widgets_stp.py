@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from marketing_kit import datasets, stp
-from marketing_kit.widgets.stp import biplot, diagnostics_chart, explorer
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets.stp import MAP_TRACES, biplot, diagnostics_chart, explorer
 
 BASES = ["age", "income", "visits_per_week", "spend_per_visit", "price_sensitivity",
          "health_focus", "convenience_need", "social_space", "taste_exploration"]
@@ -30,17 +32,86 @@ def test_initial_state_matches_the_package(app, survey):
     assert f"{expected.silhouette:.3f}" in app.summary.value
     assert app.nearest == stp.nearest_competitor(stp.perceptual_map(
         datasets.load("stp_brand_ratings")), "Mokka House")
-    for image in (app.profile_image, app.score_image, app.map_image):
-        assert bytes(image.value).startswith(b"\x89PNG")
+    for chart in (app.profile_chart, app.score_chart, app.map_chart):
+        assert isinstance(chart, _plotly.Chart)
     assert app.message.value == ""
+
+
+def test_profile_chart_shows_the_relative_profile(app):
+    seg = app.segmentation
+    heat = app.profile_chart.data[0]
+    assert heat.type == "heatmap" and len(app.profile_chart.data) == 1
+    assert np.allclose(np.array(heat.z, dtype=float), seg.relative.to_numpy())
+    assert list(heat.x) == BASES
+    sizes = seg.profile["size"].drop(index="Market")
+    assert list(heat.y) == [f"{s} {app.names[s]} (n={int(sizes[s])})" for s in seg.relative.index]
+    assert heat.text[0][0] == f"{seg.relative.iloc[0, 0]:+.1f}"
+    limit = max(1.5, float(np.abs(seg.relative.to_numpy()).max()))
+    assert (heat.zmin, heat.zmax) == pytest.approx((-limit, limit))
+    layout = app.profile_chart.layout
+    assert layout.title.text == "Segment profiles: mean vs market (in market SDs)"
+    assert heat.colorbar.title.text == "sd from market mean"
+    assert layout.yaxis.autorange == "reversed"  # segment 1 (the largest) on top, as imshow
+
+
+def test_scorecard_chart_shows_the_ranking_best_on_top(app):
+    bars = app.score_chart.data[0]
+    assert bars.orientation == "h" and len(app.score_chart.data) == 1
+    assert list(bars.x) == pytest.approx(app.ranking["score"].tolist())
+    assert list(bars.y) == [f"{s} {app.names[s]}" for s in app.ranking.index]
+    assert bars.marker.color[0] == "#2e7d32"  # rank 1, the target
+    assert set(bars.marker.color[1:]) == {"#90a4ae"}
+    assert list(bars.text) == [f"{v:.1f}" for v in app.ranking["score"]]
+    assert app.score_chart.layout.title.text == "Targeting scorecard"
+    assert tuple(app.score_chart.layout.xaxis.range) == (0, 105)
+
+
+def test_map_chart_highlights_the_brand_and_its_nearest_competitor(app):
+    chart, coords = app.map_chart, app.pmap.coordinates
+    assert [trace.uid for trace in chart.data] == list(MAP_TRACES)
+    brands = _plotly.trace(chart, "brands")
+    assert list(brands.text) == [b for b in coords.index if b != "Mokka House"]
+    assert list(brands.x) == pytest.approx(coords.drop(index="Mokka House")["PC1"].tolist())
+    rival, gap = app.nearest
+    line = chart.data[2]
+    assert list(line.x) == pytest.approx([coords.loc["Mokka House", "PC1"],
+                                          coords.loc[rival, "PC1"]])
+    assert list(line.y) == pytest.approx([coords.loc["Mokka House", "PC2"],
+                                          coords.loc[rival, "PC2"]])
+    assert line.name == f"nearest competitor: {rival} ({gap:.2f})"
+    highlight = _plotly.trace(chart, "highlight")
+    assert (highlight.x[0], highlight.y[0]) == pytest.approx(tuple(coords.loc["Mokka House"]))
+    assert highlight.text == ("<b>Mokka House</b>",)
+    ideal = chart.data[4]
+    assert len(ideal.x) == 0 and ideal.showlegend is False  # no ideal picked yet
+    layout = chart.layout
+    arrows = [a for a in layout.annotations if a.showarrow]
+    assert len(arrows) == len(app.pmap.loadings)  # one loading arrow per attribute
+    assert list(chart.data[0].text) == list(app.pmap.loadings.index)
+    assert {(s.y0, s.y1) for s in layout.shapes if s.x0 == 0 == s.x1}  # vertical zero line
+    assert any(s.y0 == 0 == s.y1 for s in layout.shapes)  # horizontal zero line
+    share = app.pmap.explained
+    assert layout.xaxis.title.text == f"PC1 ({share['PC1']:.0%} of variance)"
+    assert layout.yaxis.title.text == f"PC2 ({share['PC2']:.0%} of variance)"
+    # Sized for the brands and every ideal point, so picking one never rescales the map.
+    ideals = stp.project(app.pmap, datasets.load("stp_ideal_points"))
+    extent = max(float(np.abs(coords.to_numpy()).max()), float(np.abs(ideals.to_numpy()).max()))
+    assert tuple(layout.xaxis.range) == pytest.approx((-1.25 * extent, 1.25 * extent))
 
 
 def test_k_and_bases_drive_the_profiles_and_silhouette(app, survey):
-    before = app.profile_image.value
+    heat, bars, untouched = app.profile_chart.data[0], app.score_chart.data[0], app.map_chart.figure
     app.controls["k"].value = 3
     assert app.message.value == ""
     assert len(app.segmentation.relative) == 3
-    assert app.profile_image.value != before
+    clean = survey.dropna(subset=BASES)
+    expected = stp.segment(clean, BASES, 3)
+    assert app.profile_chart.data[0] is heat  # updated in place, not re-created
+    assert np.allclose(np.array(heat.z, dtype=float), expected.relative.to_numpy())
+    assert len(heat.y) == 3 and app.profile_chart.layout.height == 170 + 34 * 3
+    assert app.score_chart.data[0] is bars and len(bars.y) == 3  # new segments, new scorecard
+    assert list(bars.x) == pytest.approx(app.ranking["score"].tolist())
+    assert app.map_chart.figure is untouched  # k does not move the map: nothing sent
     chosen = ("age", "income", "price_sensitivity")
     app.controls["features"].value = chosen
     clean = survey.dropna(subset=list(chosen))
@@ -48,12 +119,25 @@ def test_k_and_bases_drive_the_profiles_and_silhouette(app, survey):
     assert list(app.segmentation.relative.columns) == list(chosen)
     assert app.segmentation.silhouette == pytest.approx(expected.silhouette)
     assert len(app.segmentation.labels) == len(clean)  # fewer bases, fewer dropped rows
+    assert list(app.profile_chart.data[0].x) == list(chosen)
+    assert np.allclose(np.array(app.profile_chart.data[0].z, dtype=float),
+                       expected.relative.to_numpy())
+    app.controls["features"].value = tuple(BASES)
+    app.controls["k"].value = 5  # back to a cached segmentation: the same one, redrawn
+    assert app.segmentation is app._cache[(5, tuple(BASES))][0]
+    assert list(app.profile_chart.data[0].x) == BASES and len(app.profile_chart.data[0].y) == 5
 
 
 def test_weight_sliders_re_rank_the_segments(app, survey):
+    profile, mapped = app.profile_chart.figure, app.map_chart.figure
     for criterion in stp.CRITERIA:
         app.controls[f"w:{criterion}"].value = 1.0 if criterion == "size" else 0.0
     assert app.ranking.index[0] == 1  # segments are numbered by size
+    bars = app.score_chart.data[0]
+    expected = stp.attractiveness(app.inputs, {c: float(c == "size") for c in stp.CRITERIA})
+    assert list(bars.x) == pytest.approx(expected["score"].tolist())
+    assert bars.y[0] == f"1 {app.names[1]}" and bars.marker.color[0] == "#2e7d32"
+    assert app.profile_chart.figure is profile and app.map_chart.figure is mapped  # not resent
     for criterion in stp.CRITERIA:
         app.controls[f"w:{criterion}"].value = 1.0 if criterion == "margin" else 0.0
     clean = survey.dropna(subset=BASES)
@@ -63,26 +147,51 @@ def test_weight_sliders_re_rank_the_segments(app, survey):
                                   fit="considers_mokka")
     assert app.ranking.index[0] == inputs["margin"].idxmax()
     assert app.ranking.index[0] == profile["spend_per_visit"].idxmax()
+    top = app.ranking.index[0]
+    assert app.score_chart.data[0].y[0] == f"{top} {app.names[top]}"
+    assert app.score_chart.data[0].x[0] == pytest.approx(app.ranking["score"].iloc[0])
 
 
 def test_brand_picker_and_ideal_point_update_the_map(app):
-    before = app.map_image.value
+    chart, coords = app.map_chart, app.pmap.coordinates
+    traces, axes = chart.data, (tuple(chart.layout.xaxis.range), tuple(chart.layout.yaxis.range))
+    profile, score = app.profile_chart.figure, app.score_chart.figure
     app.controls["brand"].value = "QuickCup"
     assert app.nearest[0] != "QuickCup"
-    assert app.map_image.value != before
+    assert app.nearest == stp.nearest_competitor(app.pmap, "QuickCup")
+    highlight = chart.data[3]
+    assert (highlight.x[0], highlight.y[0]) == pytest.approx(tuple(coords.loc["QuickCup"]))
+    assert "QuickCup" not in chart.data[1].text and "Mokka House" in chart.data[1].text
+    rival, gap = app.nearest
+    assert chart.data[2].x[1] == pytest.approx(coords.loc[rival, "PC1"])
+    assert chart.data[2].name == f"nearest competitor: {rival} ({gap:.2f})"
     assert app.ideal_gaps is None
     app.controls["ideal"].value = "busy commuters"
-    ideal = datasets.load("stp_ideal_points").set_index("segment").loc["busy commuters"]
+    ideals = datasets.load("stp_ideal_points").set_index("segment")
+    ideal = ideals.loc["busy commuters"]
     expected = stp.ideal_distances(app.pmap, ideal)
     assert app.ideal_gaps.equals(expected)
     assert expected.index[0] in {"QuickCup", "Daily Grind"}  # the grab-and-go brands
+    star = chart.data[4]
+    where = stp.project(app.pmap, ideal).iloc[0]
+    assert (star.x[0], star.y[0]) == pytest.approx((where["PC1"], where["PC2"]))
+    assert star.text == ("ideal: busy commuters",) and star.showlegend is True
+    assert star.marker.symbol == "star" and star.name == "ideal point(s)"
+    assert chart.data == traces  # the same traces, moved; the axes stay put
+    assert (tuple(chart.layout.xaxis.range), tuple(chart.layout.yaxis.range)) == axes
+    assert app.profile_chart.figure is profile and app.score_chart.figure is score
+    app.controls["ideal"].value = "(none)"
+    assert len(chart.data[4].x) == 0 and chart.data[4].showlegend is False
 
 
 def test_invalid_setting_shows_a_message_instead_of_raising(app):
+    z = app.profile_chart.data[0].z
     app.controls["features"].value = ()
     assert "at least one column" in app.message.value
+    assert app.profile_chart.data[0].z == z  # the last good picture stays
     app.controls["features"].value = ("age", "income")
     assert app.message.value == ""
+    assert list(app.profile_chart.data[0].x) == ["age", "income"]
 
 
 def test_shared_plots_render(survey):
@@ -104,6 +213,9 @@ def test_korean_labels_keep_values_and_numbers(survey):
         axes = figure.axes[0]
         assert axes.get_title() == "지각도 (브랜드 평가의 PCA 바이플롯)"
         assert "분산의" in axes.get_xlabel()
+        app.controls["ideal"].value = app.controls["ideal"].options[1][1]
+        star = app.map_chart.data[4].text[0]  # labels are translated when drawn
+        app.controls["ideal"].value = "(none)"
     finally:
         i18n.set_language("en")
     assert app.controls["w:size"].description == "가중치: 시장 규모"
@@ -113,5 +225,15 @@ def test_korean_labels_keep_values_and_numbers(survey):
     assert "평균 실루엣" in app.summary.value and f"{app.segmentation.silhouette:.3f}" in (
         app.summary.value)
     assert "매력도 점수" in app.ranking_html.value
+    assert app.profile_chart.layout.title.text == (
+        "세분시장 프로필: 시장 평균 대비 (시장 표준편차 단위)")
+    assert app.profile_chart.data[0].colorbar.title.text == "시장 평균과의 차이 (표준편차)"
+    assert app.score_chart.layout.title.text == "표적시장 선정 점수표"
+    assert app.score_chart.layout.xaxis.title.text == "매력도 점수 (0-100)"
+    assert app.map_chart.layout.title.text == "지각도 (브랜드 평가의 PCA 바이플롯)"
+    assert "분산의" in app.map_chart.layout.xaxis.title.text
+    assert app.map_chart.data[2].name.startswith("가장 가까운 경쟁자: ")
+    assert app.map_chart.data[4].name == "이상점"
+    assert star == "이상점: " + app.controls["ideal"].options[1][1]
     app.controls["ideal"].value = app.controls["ideal"].options[1][1]
     assert app.ideal_gaps is not None and app.message.value == ""

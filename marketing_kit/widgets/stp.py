@@ -3,6 +3,12 @@
 k and the chosen bases drive the segment-profile heatmap and the silhouette; targeting-weight
 sliders re-rank the segments; a brand picker highlights a brand (and its nearest competitor)
 on the perceptual map. Every number comes from :mod:`marketing_kit.stp`.
+
+The notebook's static figures (:func:`diagnostics_chart`, :func:`profile_heatmap`,
+:func:`scorecard_chart`, :func:`biplot`) stay matplotlib. The explorer's three charts are
+client-side plotly charts (:class:`~marketing_kit.widgets._plotly.Chart`, issue 23) built by
+:func:`profile_widget`, :func:`scorecard_widget` and :func:`map_widget`, whose traces are
+updated in place.
 """
 
 from __future__ import annotations
@@ -15,12 +21,67 @@ from matplotlib.figure import Figure
 from marketing_kit import stp
 from marketing_kit._validate import check_dataframe
 from marketing_kit.i18n import t
-from marketing_kit.widgets._base import Explorer, figure_png
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets._base import Explorer
 
 STYLE = {"description_width": "150px"}
 NONE = "(none)"
 WEIGHT_LABELS = {c: f"weight: {c}" for c in stp.CRITERIA}  # catalogue keys, one per criterion
 LABEL_BOX = {"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
+BRAND, HIGHLIGHT, IDEAL, ARROW = "#1565c0", "#c62828", "#f9a825", "#9e9e9e"
+TITLE = {"font": {"size": 13}, "x": 0.5}
+# Trace uids of the explorer's perceptual map (map_widget), in trace order.
+MAP_TRACES = ("attributes", "brands", "nearest competitor", "highlight", "ideal")
+
+
+def _row_labels(relative: pd.DataFrame, sizes: pd.Series | None = None,
+                names: dict | None = None) -> list[str]:
+    """Heatmap row labels: segment number, suggested name and size, "2 high income (n=180)"."""
+    rows = []
+    for seg in relative.index:
+        label = f"{seg}"
+        if names and seg in names:
+            label += f" {names[seg]}"
+        if sizes is not None and seg in sizes.index:
+            label += f" (n={int(sizes[seg])})"
+        rows.append(label)
+    return rows
+
+
+def _colour_limit(values: np.ndarray) -> float:
+    """Symmetric colour range of a profile heatmap: at least +-1.5 sd."""
+    return max(1.5, float(np.abs(values).max()))
+
+
+def _segment_labels(index: pd.Index, names: dict | None = None) -> list[str]:
+    return [f"{seg} {names[seg]}" if names and seg in names else str(seg) for seg in index]
+
+
+def _map_extent(pmap: stp.PerceptualMap, ideals: pd.DataFrame | None = None) -> float:
+    """Half-width of what a perceptual map must show: brands and ideal points."""
+    extent = float(np.abs(pmap.coordinates.to_numpy()).max())
+    if ideals is not None and len(ideals):
+        extent = max(extent, float(np.abs(ideals.to_numpy()).max()))
+    return extent
+
+
+def _arrows(loadings: pd.DataFrame, extent: float) -> list[tuple[str, float, float, float, float]]:
+    """Loading arrows scaled to the map: (attribute, tip x, tip y, label x, label y).
+
+    Labels sit just beyond the tips, nudged apart where arrows are near-parallel.
+    """
+    arrow_scale = 0.85 * extent / float(np.abs(loadings.to_numpy()).max())
+    placed: list[tuple[float, float]] = []
+    arrows = []
+    for attribute, (x, y) in loadings.iterrows():
+        tx, ty = x * arrow_scale * 1.1, y * arrow_scale * 1.1
+        step = 0.07 * extent * (1 if ty >= 0 else -1)
+        while any(abs(tx - px) < 0.35 * extent and abs(ty - py) < 0.06 * extent
+                  for px, py in placed):
+            ty += step  # nudge labels of near-parallel arrows apart
+        placed.append((tx, ty))
+        arrows.append((attribute, x * arrow_scale, y * arrow_scale, tx, ty))
+    return arrows
 
 
 def diagnostics_chart(diagnostics: pd.DataFrame) -> Figure:
@@ -56,20 +117,12 @@ def profile_heatmap(relative: pd.DataFrame, sizes: pd.Series | None = None,
     width = max(6.5, 3.5 + 0.7 * relative.shape[1])
     figure = Figure(figsize=(width, 1.2 + 0.5 * len(relative)))
     axes = figure.subplots()
-    limit = max(1.5, float(np.abs(values).max()))
+    limit = _colour_limit(values)
     image = axes.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
     for (i, j), value in np.ndenumerate(values):
         axes.text(j, i, f"{value:+.1f}", ha="center", va="center", fontsize=8,
                   color="white" if abs(value) > 0.6 * limit else "black")
-    rows = []
-    for seg in relative.index:
-        label = f"{seg}"
-        if names and seg in names:
-            label += f" {names[seg]}"
-        if sizes is not None and seg in sizes.index:
-            label += f" (n={int(sizes[seg])})"
-        rows.append(label)
-    axes.set_yticks(range(len(relative)), rows, fontsize=8)
+    axes.set_yticks(range(len(relative)), _row_labels(relative, sizes, names), fontsize=8)
     axes.set_xticks(range(relative.shape[1]), relative.columns, rotation=35, ha="right",
                     fontsize=8)
     axes.set_title(t("Segment profiles: mean vs market (in market SDs)"), fontsize=10)
@@ -82,8 +135,7 @@ def scorecard_chart(table: pd.DataFrame, names: dict | None = None) -> Figure:
     """Horizontal bars of attractiveness score, best segment on top."""
     figure = Figure(figsize=(6.5, 0.8 + 0.45 * len(table)))
     axes = figure.subplots()
-    labels = [f"{seg} {names[seg]}" if names and seg in names else str(seg)
-              for seg in table.index]
+    labels = _segment_labels(table.index, names)
     colours = ["#2e7d32" if r == 1 else "#90a4ae" for r in table["rank"]]
     bars = axes.barh(labels[::-1], table["score"].to_numpy()[::-1], color=colours[::-1])
     axes.bar_label(bars, fmt="%.1f", fontsize=8, padding=2)
@@ -105,20 +157,10 @@ def biplot(pmap: stp.PerceptualMap, highlight: str | None = None,
     coords, loadings = pmap.coordinates, pmap.loadings
     figure = Figure(figsize=(7.0, 5.6))
     axes = figure.subplots()
-    extent = float(np.abs(coords.to_numpy()).max())
-    if ideals is not None:
-        extent = max(extent, float(np.abs(ideals.to_numpy()).max()))
-    arrow_scale = 0.85 * extent / float(np.abs(loadings.to_numpy()).max())
-    placed: list[tuple[float, float]] = []
-    for attribute, (x, y) in loadings.iterrows():
-        axes.annotate("", xy=(x * arrow_scale, y * arrow_scale), xytext=(0, 0),
-                      arrowprops={"arrowstyle": "->", "color": "#9e9e9e", "lw": 1})
-        tx, ty = x * arrow_scale * 1.1, y * arrow_scale * 1.1
-        step = 0.07 * extent * (1 if ty >= 0 else -1)
-        while any(abs(tx - px) < 0.35 * extent and abs(ty - py) < 0.06 * extent
-                  for px, py in placed):
-            ty += step  # nudge labels of near-parallel arrows apart
-        placed.append((tx, ty))
+    extent = _map_extent(pmap, ideals)
+    for attribute, x, y, tx, ty in _arrows(loadings, extent):
+        axes.annotate("", xy=(x, y), xytext=(0, 0),
+                      arrowprops={"arrowstyle": "->", "color": ARROW, "lw": 1})
         axes.text(tx, ty, attribute, color="#616161", fontsize=7.5, ha="center", va="center",
                   style="italic")
     others = [b for b in coords.index if b != highlight]
@@ -163,6 +205,137 @@ def biplot(pmap: stp.PerceptualMap, highlight: str | None = None,
     return figure
 
 
+def profile_widget() -> _plotly.Chart:
+    """Empty client-side profile heatmap (segments x bases, market SDs, values written in)."""
+    heat = {"type": "heatmap", "z": [], "x": [], "y": [], "text": [], "texttemplate": "%{text}",
+            "textfont": {"size": 11}, "colorscale": "RdBu_r", "zmid": 0, "zmin": -1.5,
+            "zmax": 1.5, "xgap": 1, "ygap": 1,
+            "colorbar": {"title": {"text": t("sd from market mean"), "side": "right"},
+                         "thickness": 14},
+            "hovertemplate": "%{y}<br>%{x}: %{z:+.2f} (" + t("sd from market mean")
+                             + ")<extra></extra>"}
+    layout = {"title": {"text": t("Segment profiles: mean vs market (in market SDs)"), **TITLE},
+              "xaxis": {"type": "category", "tickangle": -35, "automargin": True},
+              "yaxis": {"type": "category", "autorange": "reversed", "automargin": True},
+              "margin": {"l": 20, "r": 20, "t": 45, "b": 20}}
+    return _plotly.new_figure([heat], layout, width=820, height=320)
+
+
+def draw_profile(chart: _plotly.Chart, relative: pd.DataFrame, sizes: pd.Series | None = None,
+                 names: dict | None = None) -> None:
+    """Show a :func:`~marketing_kit.stp.relative_profile` on a :func:`profile_widget` chart."""
+    values = relative.to_numpy(dtype=float)
+    limit = _colour_limit(values)
+    _plotly.update(chart, {0: {
+        "z": values.tolist(), "x": [str(c) for c in relative.columns],
+        "y": _row_labels(relative, sizes, names),
+        "text": [[f"{v:+.1f}" for v in row] for row in values],
+        "zmin": -limit, "zmax": limit}},
+        layout={"height": 170 + 34 * len(relative)})
+
+
+def scorecard_widget() -> _plotly.Chart:
+    """Empty client-side targeting scorecard: horizontal score bars, the target in green."""
+    bars = {"type": "bar", "orientation": "h", "x": [], "y": [], "text": [],
+            "textposition": "outside", "cliponaxis": False, "marker": {"color": []},
+            "textfont": {"size": 11}, "hovertemplate": "%{y}: %{x:.1f}<extra></extra>"}
+    layout = {"title": {"text": t("Targeting scorecard"), **TITLE},
+              "xaxis": {"range": [0, 105], "title": {"text": t("attractiveness score (0-100)")}},
+              "yaxis": {"type": "category", "autorange": "reversed", "automargin": True},
+              "margin": {"l": 20, "r": 30, "t": 45, "b": 50}}
+    return _plotly.new_figure([bars], layout, width=560, height=300)
+
+
+def draw_scorecard(chart: _plotly.Chart, table: pd.DataFrame, names: dict | None = None) -> None:
+    """Show an :func:`~marketing_kit.stp.attractiveness` table on a :func:`scorecard_widget`
+    chart, best segment on top (rank 1 in green)."""
+    scores = table["score"].to_numpy(dtype=float)
+    _plotly.update(chart, {0: {
+        "x": scores.tolist(), "y": _segment_labels(table.index, names),
+        "text": [f"{v:.1f}" for v in scores],
+        "marker": {"color": ["#2e7d32" if r == 1 else "#90a4ae" for r in table["rank"]]}}},
+        layout={"height": 110 + 38 * len(table)})
+
+
+def map_widget(pmap: stp.PerceptualMap, ideals: pd.DataFrame | None = None) -> _plotly.Chart:
+    """Client-side perceptual map of ``pmap``: loading arrows, attribute labels and zero lines
+    drawn once; the brand, highlight, nearest-competitor and ideal traces (:data:`MAP_TRACES`)
+    start empty and are filled by :func:`draw_map`. The axes are sized for the brands and every
+    point of ``ideals`` (map coordinates), so picking an ideal point does not rescale the map.
+    """
+    extent = _map_extent(pmap, ideals)
+    arrows = _arrows(pmap.loadings, extent)
+    labels = {"type": "scatter", "mode": "text", "x": [a[3] for a in arrows],
+              "y": [a[4] for a in arrows], "text": [a[0] for a in arrows], "uid": MAP_TRACES[0],
+              "textfont": {"color": "#616161", "size": 11, "style": "italic"},
+              "hoverinfo": "skip", "showlegend": False}
+    brands = {"type": "scatter", "mode": "markers+text", "x": [], "y": [], "text": [],
+              "uid": MAP_TRACES[1], "textposition": "top right", "showlegend": False,
+              "marker": {"size": 9, "color": BRAND}, "textfont": {"color": "#0d47a1", "size": 12},
+              "hovertemplate": "%{text}: (%{x:.2f}, %{y:.2f})<extra></extra>"}
+    rival = {"type": "scatter", "mode": "lines", "x": [], "y": [], "uid": MAP_TRACES[2],
+             "line": {"color": HIGHLIGHT, "dash": "dash", "width": 2}, "hoverinfo": "skip"}
+    highlight = {"type": "scatter", "mode": "markers+text", "x": [], "y": [], "text": [],
+                 "uid": MAP_TRACES[3], "showlegend": False,
+                 "marker": {"size": 13, "color": HIGHLIGHT, "line": {"color": "black", "width": 1}},
+                 "textfont": {"color": "#b71c1c", "size": 13},
+                 "hovertemplate": "%{text}: (%{x:.2f}, %{y:.2f})<extra></extra>"}
+    ideal = {"type": "scatter", "mode": "markers+text", "x": [], "y": [], "text": [],
+             "uid": MAP_TRACES[4], "name": t("ideal point(s)"), "textposition": "bottom right",
+             "showlegend": False,
+             "marker": {"symbol": "star", "size": 17, "color": IDEAL,
+                        "line": {"color": "black", "width": 1}},
+             "textfont": {"color": "#e65100", "size": 11},
+             "hovertemplate": "%{text}: (%{x:.2f}, %{y:.2f})<extra></extra>"}
+    share = pmap.explained
+    limit = extent * 1.25
+    zero = {"type": "line", "line": {"color": "#e0e0e0", "width": 1}, "layer": "below"}
+    layout = {
+        "title": {"text": t("Perceptual map (PCA biplot of brand ratings)"), **TITLE},
+        "xaxis": {"range": [-limit, limit], "zeroline": False, "title": {
+            "text": t("{pc} ({share:.0%} of variance)").format(pc="PC1", share=share["PC1"])}},
+        "yaxis": {"range": [-limit * 0.8, limit * 0.8], "zeroline": False,
+                  "scaleanchor": "x", "scaleratio": 1, "title": {
+                      "text": t("{pc} ({share:.0%} of variance)").format(pc="PC2",
+                                                                          share=share["PC2"])}},
+        "shapes": [{**zero, "x0": -limit, "x1": limit, "y0": 0, "y1": 0},
+                   {**zero, "x0": 0, "x1": 0, "y0": -limit, "y1": limit}],
+        "annotations": [{"x": x, "y": y, "ax": 0, "ay": 0, "xref": "x", "yref": "y",
+                         "axref": "x", "ayref": "y", "text": "", "showarrow": True,
+                         "arrowhead": 2, "arrowsize": 1, "arrowwidth": 1, "arrowcolor": ARROW}
+                        for _, x, y, _, _ in arrows],
+        "legend": {"x": 0.01, "y": 0.01, "xanchor": "left", "yanchor": "bottom",
+                   "bgcolor": "rgba(255,255,255,0.8)", "font": {"size": 11}},
+        "margin": {"l": 60, "r": 20, "t": 45, "b": 50},
+    }
+    return _plotly.new_figure([labels, brands, rival, highlight, ideal], layout,
+                              width=700, height=580)
+
+
+def draw_map(chart: _plotly.Chart, pmap: stp.PerceptualMap, highlight: str,
+             ideals: pd.DataFrame | None = None) -> None:
+    """Highlight ``highlight`` and link it to its nearest competitor on a :func:`map_widget`
+    chart; ``ideals`` (coordinates from :func:`marketing_kit.stp.project`, or None) are the
+    stars."""
+    coords = pmap.coordinates
+    rival, gap = stp.nearest_competitor(pmap, highlight)
+    others = coords.drop(index=highlight)
+    here, there = coords.loc[highlight], coords.loc[rival]
+    stars = ideals if ideals is not None else coords.iloc[:0]
+    _plotly.update(chart, {
+        1: {"x": others["PC1"].tolist(), "y": others["PC2"].tolist(),
+            "text": [str(b) for b in others.index]},
+        2: {"x": [here["PC1"], there["PC1"]], "y": [here["PC2"], there["PC2"]],
+            "name": t("nearest competitor: {rival} ({gap:.2f})").format(rival=rival, gap=gap)},
+        # Label on the side of the point away from the map's centre, so it never sits on (0, 0).
+        3: {"x": [here["PC1"]], "y": [here["PC2"]], "text": [f"<b>{highlight}</b>"],
+            "textposition": "bottom right" if here["PC1"] >= 0 else "bottom left"},
+        4: {"x": stars["PC1"].tolist(), "y": stars["PC2"].tolist(),
+            "text": [t("ideal: {name}").format(name=name) for name in stars.index],
+            "showlegend": len(stars) > 0},
+    })
+
+
 class StpExplorer(Explorer):
     """Segmentation, targeting and positioning controls with live plots.
 
@@ -170,8 +343,13 @@ class StpExplorer(Explorer):
     ``names`` (suggested segment names), ``ranking`` (:func:`marketing_kit.stp.attractiveness`
     table), ``pmap`` (:class:`marketing_kit.stp.PerceptualMap`), ``nearest`` (competitor,
     distance) of the picked brand and ``ideal_gaps`` (brand distances to the picked ideal).
-    Segmentations are cached by (k, bases) and each picture is redrawn only when its inputs
-    change, so dragging a weight slider does not refit k-means or redraw the map.
+    Segmentations are cached by (k, bases) and each chart is updated only when its inputs
+    change, so dragging a weight slider does not refit k-means or touch the map.
+
+    Charts (client-side, updated in place): ``profile_chart`` (trace 0: the heatmap of
+    ``segmentation.relative``), ``score_chart`` (trace 0: the bars of ``ranking["score"]``, best
+    on top) and ``map_chart`` (traces :data:`MAP_TRACES`: attribute labels, the other brands,
+    the nearest-competitor line, the highlighted brand and the picked ideal point).
     """
 
     def __init__(self, survey: pd.DataFrame, features: list[str], ratings: pd.DataFrame,
@@ -209,19 +387,21 @@ class StpExplorer(Explorer):
             control.style = STYLE
             if hasattr(control, "continuous_update"):
                 control.continuous_update = False
-        self._cache: dict[tuple, stp.Segmentation] = {}
-        self.profile_image = widgets.Image(format="png")
-        self.score_image = widgets.Image(format="png")
-        self.map_image = widgets.Image(format="png")
+        self._cache: dict[tuple, tuple[stp.Segmentation, dict, pd.DataFrame]] = {}
+        self._drawn: dict[str, object] = {}  # chart -> the inputs it was last drawn for
+        self.profile_chart = profile_widget()
+        self.score_chart = scorecard_widget()
+        all_ideals = stp.project(self.pmap, self.ideals) if self.ideals is not None else None
+        self.map_chart = map_widget(self.pmap, all_ideals)
         self.summary = widgets.HTML()
         self.ranking_html = widgets.HTML()
         weight_box = widgets.VBox([controls[f"w:{c}"] for c in stp.CRITERIA])
         tabs = widgets.Tab(children=[
             widgets.VBox([widgets.HBox([controls["k"], controls["features"]]), self.summary,
-                          self.profile_image]),
-            widgets.HBox([weight_box, widgets.VBox([self.score_image, self.ranking_html])]),
+                          self.profile_chart]),
+            widgets.HBox([weight_box, widgets.VBox([self.score_chart, self.ranking_html])]),
             widgets.VBox([widgets.HBox([controls["brand"], controls["ideal"]]),
-                          self.map_image]),
+                          self.map_chart]),
         ])
         for index, title in enumerate((t("Segmentation"), t("Targeting"), t("Positioning"))):
             tabs.set_title(index, title)
@@ -238,41 +418,44 @@ class StpExplorer(Explorer):
         key = (k, tuple(features))
         if key not in self._cache:
             data = self.survey.dropna(subset=features)
-            self._cache[key] = stp.segment(data, features, k)
-        seg = self._cache[key]
-        if seg is not getattr(self, "segmentation", None):  # redraw only what changed
-            self.segmentation = seg
-            self.names = stp.suggest_names(seg.relative)
+            seg = stp.segment(data, features, k)
+            # The names and scorecard inputs depend only on the segmentation: kept beside it.
+            self._cache[key] = (seg, stp.suggest_names(seg.relative),
+                                stp.targeting_inputs(self.survey.loc[seg.labels.index],
+                                                     seg.labels, **self.targeting))
+        seg, names, inputs = self._cache[key]
+        if self._drawn.get("profile") is not seg:  # redraw only what changed
+            self.segmentation, self.names, self.inputs = seg, names, inputs
             sizes = seg.profile["size"].drop(index="Market")
             self.summary.value = t(
                 "<b>k = {k}</b>, {bases} bases, {n} complete responses &nbsp;|&nbsp; "
                 "<b>mean silhouette {silhouette:.3f}</b> (inertia {inertia:,.0f})").format(
                 k=k, bases=len(features), n=int(sizes.sum()), silhouette=seg.silhouette,
                 inertia=seg.inertia)
-            self.profile_image.value = figure_png(profile_heatmap(seg.relative, sizes,
-                                                                  self.names))
-            data = self.survey.loc[seg.labels.index]
-            self.inputs = stp.targeting_inputs(data, seg.labels, **self.targeting)
+            draw_profile(self.profile_chart, seg.relative, sizes, self.names)
+            self._drawn["profile"] = seg
 
         ranking = stp.attractiveness(self.inputs, self.weights())
-        if not ranking.equals(getattr(self, "ranking", None)):
+        drawn = self._drawn.get("score")
+        if drawn is None or drawn[0] is not seg or not ranking.equals(drawn[1]):
             self.ranking = ranking
-            self.score_image.value = figure_png(scorecard_chart(ranking, self.names))
+            draw_scorecard(self.score_chart, ranking, self.names)
+            self._drawn["score"] = (seg, ranking)
             shown = ranking.assign(name=[self.names[s] for s in ranking.index])
             self.ranking_html.value = shown[["name", "score", "rank"]].rename(
                 columns={"name": t("segment name"), "score": t("attractiveness score"),
                          "rank": t("rank")}).to_html(float_format=lambda x: f"{x:.1f}")
 
         brand, ideal = self.controls["brand"].value, self.controls["ideal"].value
-        if (brand, ideal) != getattr(self, "_map_key", None):
-            self._map_key = (brand, ideal)
+        if self._drawn.get("map") != (brand, ideal):
             self.nearest = stp.nearest_competitor(self.pmap, brand)
             ideal_coords, self.ideal_gaps = None, None
             if ideal != NONE:
                 row = self.ideals.loc[ideal]
                 ideal_coords = stp.project(self.pmap, row.to_frame().T)
                 self.ideal_gaps = stp.ideal_distances(self.pmap, row)
-            self.map_image.value = figure_png(biplot(self.pmap, brand, ideal_coords))
+            draw_map(self.map_chart, self.pmap, brand, ideal_coords)
+            self._drawn["map"] = (brand, ideal)
 
 
 def explorer(survey: pd.DataFrame, features: list[str], ratings: pd.DataFrame,
