@@ -1,7 +1,10 @@
 """Attribution explorer: a model picker and half-life slider drive the attribution bars; a channel
 checklist shows what dropping channels does to conversions (Markov removal) and cost.
 
-Every number comes from :mod:`marketing_kit.attribution` and :mod:`marketing_kit.channels`.
+Every number comes from :mod:`marketing_kit.attribution` and :mod:`marketing_kit.channels`. The
+explorer's two charts are client-side plotly charts (:class:`~marketing_kit.widgets._plotly.Chart`)
+updated in place (issue 23); :func:`model_comparison_chart` and :func:`goal_chart` stay
+matplotlib figures for the notebook.
 """
 
 from __future__ import annotations
@@ -12,18 +15,30 @@ from matplotlib.figure import Figure
 
 from marketing_kit import attribution, channels
 from marketing_kit.i18n import t
-from marketing_kit.widgets._base import Explorer, figure_png
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets._base import Explorer
 
 STAGE_COLOURS = {"awareness": "#1e88e5", "consideration": "#fb8c00", "conversion": "#43a047"}
 DROPPED_COLOUR = "#bdbdbd"
+CUT_COLUMNS = ("conversions", "monthly_cost", "qualified_leads")  # the right chart's bars
+CUT_COLOURS = ("#43a047", "#e53935", "#1e88e5")
+TABLE_COLUMNS = ["channels", "monthly_cost", "qualified_leads", "lead_quality",
+                 "cost_per_qualified_lead", "conversions"]
+
+
+def _model_label(model: str) -> str:
+    return t(model.replace("_", " "))
 
 
 class AttributionExplorer(Explorer):
     """Model dropdown, time-decay half-life slider and one "keep" checkbox per channel.
 
     ``attribution`` holds the current model's table (:func:`marketing_kit.attribution.attribute`),
-    ``cut`` the :func:`marketing_kit.channels.cut_effect` table for the ticked channels, and
-    ``image`` the two-panel chart.
+    ``cut`` the :func:`marketing_kit.channels.cut_effect` table for the ticked channels,
+    ``credit_figure`` the attributed conversions per channel (trace 0: the bars, in
+    :attr:`order`, grey if dropped; traces 1-4: legend keys) and ``cut_figure`` what the cut keeps
+    (trace 0: percent of today's conversions, monthly cost and qualified leads; a dashed line at
+    100 %).
     """
 
     def __init__(
@@ -41,6 +56,7 @@ class AttributionExplorer(Explorer):
         self.order = list(channels.rank_by_stage(channel_table).index)
         self._tables: dict[tuple, pd.DataFrame] = {}
         self._cuts: dict[tuple, pd.DataFrame] = {}  # kept channels -> channels.cut_effect
+        self._drawn: dict[str, object] = {}  # output -> the inputs it was last drawn for
         controls: dict[str, widgets.Widget] = {
             "model": widgets.Dropdown(
                 options=[(t(name), name) for name in attribution.MODELS],
@@ -65,7 +81,8 @@ class AttributionExplorer(Explorer):
             )
             controls[f"keep:{name}"] = box
             boxes.append(box)
-        self.image = widgets.Image(format="png")
+        self.credit_figure = credit_widget(self.order)
+        self.cut_figure = cut_widget()
         self.summary = widgets.HTML()
         self.table_html = widgets.HTML()
         checklist = widgets.VBox([widgets.HTML(f"<b>{t('Keep channel')}</b>"), *boxes])
@@ -73,7 +90,7 @@ class AttributionExplorer(Explorer):
             controls,
             [
                 widgets.HBox([controls["model"], controls["half_life"]]),
-                widgets.HBox([checklist, self.image]),
+                widgets.HBox([checklist, self.credit_figure, self.cut_figure]),
                 self.summary,
                 self.table_html,
             ],
@@ -99,6 +116,15 @@ class AttributionExplorer(Explorer):
             self._cuts[tuple(kept)] = channels.cut_effect(self.metrics.reset_index(), kept,
                                                           self.journeys)
         self.cut = self._cuts[tuple(kept)]
+        if self._drawn.get("cut") != tuple(kept):  # the model and half-life leave these alone
+            self._show_cut(kept)
+            self._drawn["cut"] = tuple(kept)
+        if self._drawn.get("credit") != (key, tuple(kept)):
+            self._show_credit(model, settings, kept)
+            self._drawn["credit"] = (key, tuple(kept))
+
+    def _show_cut(self, kept: list[str]) -> None:
+        """The summary line, the before/after table and the right chart for the ticked set."""
         before, after = self.cut.loc["all channels"], self.cut.loc["kept"]
         dropped = [name for name in self.order if name not in kept]
         change = after["conversions"] / before["conversions"] - 1
@@ -112,63 +138,69 @@ class AttributionExplorer(Explorer):
             f"{t('lead quality')} "
             f"{before['lead_quality']:.0%} &rarr; {after['lead_quality']:.0%}"
         )
-        shown = self.cut[
-            [
-                "channels",
-                "monthly_cost",
-                "qualified_leads",
-                "lead_quality",
-                "cost_per_qualified_lead",
-                "conversions",
-            ]
-        ]
+        shown = self.cut[TABLE_COLUMNS]
         shown = shown.rename(index=lambda row: t(str(row)), columns=lambda column: t(column))
         self.table_html.value = shown.to_html(float_format=lambda x: f"{x:,.2f}")
-        self.image.value = figure_png(
-            explorer_chart(self.attribution, self.metrics, self.cut, self.order, kept, model)
-        )
+        shares = [after[c] / before[c] * 100 for c in CUT_COLUMNS]
+        money = {"monthly_cost": "$"}
+        hover = [f"{money.get(c, '')}{before[c]:,.0f} → {money.get(c, '')}{after[c]:,.0f}"
+                 for c in CUT_COLUMNS]
+        _plotly.update(self.cut_figure, {0: {
+            "y": shares, "text": [f"{v:.0f}%" for v in shares], "hovertext": hover}},
+            layout={"title.text": t("Keeping {kept} of {total} channels").format(
+                kept=len(kept), total=len(self.order))})
+
+    def _show_credit(self, model: str, settings: dict, kept: list[str]) -> None:
+        """The left chart: the current model's credit per channel, grey if dropped."""
+        values = self.attribution["conversions"].reindex(self.order).fillna(0.0)
+        colours = [STAGE_COLOURS[self.metrics.loc[n, "stage"]] if n in kept else DROPPED_COLOUR
+                   for n in self.order]
+        title = t("Attribution: {model}").format(model=_model_label(model))
+        if "half_life" in settings:
+            title += " " + t("(half-life {h:g} touches)").format(h=settings["half_life"])
+        _plotly.update(self.credit_figure, {0: {
+            "x": values.tolist(), "y": self.order, "marker": {"color": colours},
+            "text": [f"{v:,.0f}" for v in values]}},
+            layout={"title.text": title, "xaxis.range": [0, max(values.max(), 1.0) * 1.18]})
 
 
-def explorer_chart(
-    table: pd.DataFrame,
-    metrics: pd.DataFrame,
-    cut: pd.DataFrame,
-    order: list[str],
-    kept: list[str],
-    model: str,
-) -> Figure:
-    """Left: attributed conversions per channel (coloured by stage, grey if dropped).
-    Right: share of conversions, cost and qualified leads left after the cut."""
-    figure = Figure(figsize=(9.5, 3.8))
-    left, right = figure.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
-    values = table["conversions"].reindex(order).fillna(0.0)
-    colours = [
-        STAGE_COLOURS[metrics.loc[n, "stage"]] if n in kept else DROPPED_COLOUR for n in order
-    ]
-    bars = left.barh(order, values, color=colours)
-    left.bar_label(bars, labels=[f"{v:,.0f}" for v in values], fontsize=8, padding=2)
-    left.invert_yaxis()
-    left.set_xlabel(t("attributed conversions"))
-    left.set_title(t("Attribution: {model}").format(model=t(model.replace("_", " "))))
-    left.set_xlim(0, max(values.max(), 1.0) * 1.18)
-    for stage, colour in STAGE_COLOURS.items():
-        left.bar(0, 0, color=colour, label=t(stage))
-    left.bar(0, 0, color=DROPPED_COLOUR, label=t("dropped"))
-    left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=4)
+def credit_widget(order: list[str]):
+    """Empty client-side chart of attributed conversions per channel (``order`` top to bottom),
+    with a legend of the funnel-stage colours and of grey for dropped channels."""
+    bars = {"type": "bar", "orientation": "h", "x": [0.0] * len(order), "y": list(order),
+            "showlegend": False, "marker": {"color": [DROPPED_COLOUR] * len(order)},
+            "textposition": "outside", "textfont": {"size": 10}, "cliponaxis": False,
+            "hovertemplate": "%{y}: %{x:,.0f}<extra></extra>"}
+    keys = [{"type": "bar", "orientation": "h", "x": [None], "y": [None], "name": t(stage),
+             "marker": {"color": colour}, "hoverinfo": "skip"}
+            for stage, colour in [*STAGE_COLOURS.items(), ("dropped", DROPPED_COLOUR)]]
+    layout = {"title": {"text": "", "font": {"size": 13}, "x": 0.5},
+              "xaxis": {"title": {"text": t("attributed conversions")}, "range": [0, 1]},
+              "yaxis": {"categoryorder": "array", "categoryarray": list(order),
+                        "autorange": "reversed"},
+              "barmode": "overlay",
+              "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2,
+                         "font": {"size": 10}},
+              "margin": {"l": 95, "r": 30, "t": 45, "b": 90}}
+    return _plotly.new_figure([bars, *keys], layout, width=540, height=380)
 
-    labels = [label.replace(" ", "\n", 1) for label in
-              (t("conversions (Markov)"), t("monthly cost"), t("qualified leads"))]
-    columns = ["conversions", "monthly_cost", "qualified_leads"]
-    kept_share = [cut.loc["kept", c] / cut.loc["all channels", c] * 100 for c in columns]
-    bars = right.bar(labels, kept_share, color=["#43a047", "#e53935", "#1e88e5"])
-    right.bar_label(bars, labels=[f"{v:.0f}%" for v in kept_share], fontsize=8)
-    right.axhline(100, color="black", linewidth=1, linestyle="--")
-    right.set_ylim(0, 115)
-    right.set_ylabel(t("% of today's level kept"))
-    title = t("Keeping {kept} of {total} channels")
-    right.set_title(title.format(kept=len(kept), total=len(order)))
-    figure.subplots_adjust(wspace=0.3, bottom=0.22)  # labels inside: figure_png just crops
-    return figure
+
+def cut_widget():
+    """Empty client-side chart of the share of today's conversions (Markov removal), monthly cost
+    and qualified leads a cut keeps, with a dashed line at today's level (100 %)."""
+    labels = [t(label).replace(" ", "<br>", 1) for label in
+              ("conversions (Markov)", "monthly cost", "qualified leads")]
+    bars = {"type": "bar", "x": labels, "y": [0.0] * len(labels), "showlegend": False,
+            "marker": {"color": list(CUT_COLOURS)}, "textposition": "outside",
+            "textfont": {"size": 10}, "cliponaxis": False,
+            "hovertemplate": "%{x}: %{y:.0f}%<br>%{hovertext}<extra></extra>"}
+    layout = {"title": {"text": "", "font": {"size": 13}, "x": 0.5},
+              "yaxis": {"title": {"text": t("% of today's level kept")}, "range": [0, 115]},
+              "xaxis": {"tickfont": {"size": 11}},
+              "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 100,
+                          "y1": 100, "line": {"color": "black", "width": 1, "dash": "dash"}}],
+              "margin": {"l": 60, "r": 15, "t": 45, "b": 90}}
+    return _plotly.new_figure([bars], layout, width=330, height=380)
 
 
 def explorer(
