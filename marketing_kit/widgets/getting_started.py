@@ -1,9 +1,13 @@
 """First explorer: pick a channel, a week range and a metric; see the totals and two charts.
 
-Every number comes from :mod:`marketing_kit.getting_started`; the widget only draws.
+Every number comes from :mod:`marketing_kit.getting_started`; the widget only draws. The
+explorer's chart is a client-side plotly chart (:class:`~marketing_kit.widgets._plotly.Chart`)
+updated in place (issue 23); :func:`explorer_chart` stays a matplotlib figure for static use.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import ipywidgets as widgets
 import pandas as pd
@@ -12,7 +16,8 @@ from matplotlib.figure import Figure
 from marketing_kit import getting_started as gs
 from marketing_kit._validate import check_number
 from marketing_kit.i18n import t
-from marketing_kit.widgets._base import Explorer, figure_png
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets._base import Explorer
 
 HIGHLIGHT, MUTED = "#1565c0", "#b0bec5"
 TABLE_COLUMNS = ["reach", "clicks", "leads", "customers", "cost", "cost_per_lead"]
@@ -42,7 +47,9 @@ class GettingStartedExplorer(Explorer):
     After each change: ``totals`` holds :func:`~marketing_kit.getting_started.channel_totals`
     for the week range (every channel plus ``Total``), ``selected`` the row of the chosen
     channel (``Total`` for all channels), ``series`` the chosen metric per week of the whole
-    year for that channel, and ``image`` the line and bar charts as PNG.
+    year for that channel, and ``chart`` (a plotly ``Chart`` from :func:`explorer_widget`) the
+    metric per week (trace 0 the whole year, trace 1 the chosen weeks, layout shape 0 their band)
+    beside its total per channel in those weeks (trace 2).
     """
 
     def __init__(
@@ -72,19 +79,31 @@ class GettingStartedExplorer(Explorer):
         for control in controls.values():
             control.layout = widgets.Layout(width="300px")
         self.summary = widgets.HTML()
-        self.image = widgets.Image(format="png")
+        self._drawn: object = None  # the (channel, weeks, metric) the chart was last drawn for
+        self._results: dict[str, tuple[object, object]] = {}  # name -> (inputs, result)
+        self.chart = explorer_widget(sorted(self.weekly["channel"].unique()))
         self.table_html = widgets.HTML()
         super().__init__(controls, [widgets.HBox(list(controls.values())), self.summary,
-                                    self.image, self.table_html])
+                                    self.chart, self.table_html])
         self.refresh()
+
+    def _result(self, name: str, key: object, compute: Callable[[], object]):
+        """``compute()``, or its value from the last call with the same ``key``."""
+        if self._results.get(name, (None,))[0] != key:
+            self._results[name] = (key, compute())
+        return self._results[name][1]
 
     def update(self) -> None:
         channel = self.controls["channel"].value
         weeks = tuple(self.controls["weeks"].value)
         metric = self.controls["metric"].value
-        self.totals = gs.channel_totals(self.weekly, weeks, self.hourly_rate)
+        # Each result is recomputed only when its own inputs change: the week range moves the
+        # totals, the channel and the metric the weekly series (its whole year, weeks=None).
+        self.totals = self._result("totals", weeks, lambda: gs.channel_totals(
+            self.weekly, weeks, self.hourly_rate))
         self.selected = self.totals.loc["Total" if channel == gs.ALL_CHANNELS else channel]
-        self.series = gs.weekly_metric(self.weekly, metric, channel, None, self.hourly_rate)
+        self.series = self._result("series", (metric, channel), lambda: gs.weekly_metric(
+            self.weekly, metric, channel, None, self.hourly_rate))
         row = self.selected
         values = {"channel": _channel_label(channel), "first": weeks[0], "last": weeks[1],
                   "leads": f"{row['leads']:,.0f}", "customers": f"{row['customers']:,.0f}",
@@ -101,9 +120,68 @@ class GettingStartedExplorer(Explorer):
             shown[column] = [f"${v:,.2f}" if money else f"{v:,.0f}" for v in self.totals[column]]
         shown = shown.rename(columns=column_names(), index={"Total": t("Total")})
         self.table_html.value = shown.to_html(index_names=False)
-        self.image.value = figure_png(
-            explorer_chart(self.series, self.totals, metric, channel, weeks)
-        )
+        key = (channel, weeks, metric)
+        if self._drawn != key:
+            draw_explorer(self.chart, self.series, self.totals, metric, channel, weeks)
+            self._drawn = key
+
+
+def explorer_widget(channels: list[str]):
+    """Empty client-side chart of :func:`explorer_chart`'s two panels, filled by
+    :func:`draw_explorer`: left the metric per week (trace 0 the whole year, trace 1 the chosen
+    weeks over a shaded band, layout shape 0), right its total per channel (trace 2)."""
+    year = {"type": "scatter", "x": [], "y": [], "mode": "lines", "name": t("whole year"),
+            "uid": "year", "line": {"color": MUTED, "width": 1.5},
+            "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>"}
+    span = {"type": "scatter", "x": [], "y": [], "mode": "lines", "name": "", "uid": "weeks",
+            "line": {"color": HIGHLIGHT, "width": 2.5},
+            "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>"}
+    bars = {"type": "bar", "x": list(channels), "y": [0] * len(channels), "uid": "channels",
+            "xaxis": "x2", "yaxis": "y2", "showlegend": False, "text": [""] * len(channels),
+            "textposition": "outside", "textfont": {"size": 10}, "cliponaxis": False,
+            "marker": {"color": [HIGHLIGHT] * len(channels)},
+            "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>"}
+    band = {"type": "rect", "xref": "x", "yref": "paper", "x0": 0.5, "x1": 0.5, "y0": 0,
+            "y1": 1, "fillcolor": HIGHLIGHT, "opacity": 0.08, "line": {"width": 0},
+            "layer": "below"}
+    titles = [{"xref": "paper", "yref": "paper", "x": x, "y": 1.02, "xanchor": "center",
+               "yanchor": "bottom", "text": "", "showarrow": False, "font": {"size": 13}}
+              for x in (0.29, 0.84)]
+    layout = {
+        "xaxis": {"domain": [0, 0.58], "title": {"text": t("week")}, "zeroline": False},
+        "yaxis": {"rangemode": "tozero", "title": {"text": ""}, "zeroline": False},
+        "xaxis2": {"domain": [0.68, 1], "anchor": "y2", "type": "category",
+                   "tickfont": {"size": 10}},
+        "yaxis2": {"anchor": "x2", "rangemode": "tozero", "zeroline": False},
+        "shapes": [band], "annotations": titles,
+        "legend": {"x": 0.01, "y": 0.02, "xanchor": "left", "yanchor": "bottom",
+                   "bgcolor": "rgba(255,255,255,0.7)", "font": {"size": 11}},
+        "margin": {"l": 70, "r": 20, "t": 50, "b": 50},
+    }
+    return _plotly.new_figure([year, span, bars], layout, width=940, height=340)
+
+
+def draw_explorer(figure, series: pd.Series, totals: pd.DataFrame, metric: str, channel: str,
+                  weeks: tuple[int, int]) -> None:
+    """Show ``metric`` per week (``weeks`` highlighted) and its per-channel totals in ``weeks``
+    on an :func:`explorer_widget` chart, in one message to the browser."""
+    inside = series.loc[weeks[0]:weeks[1]]
+    span = t("weeks {first}–{last}").format(first=weeks[0], last=weeks[1])
+    name = column_names()[metric]
+    per_channel = totals.drop(index="Total")[metric]
+    colours = [HIGHLIGHT if channel in (gs.ALL_CHANNELS, c) else MUTED for c in per_channel.index]
+    _plotly.update(figure, {
+        0: {"x": series.index.tolist(), "y": series.tolist()},
+        1: {"x": inside.index.tolist(), "y": inside.tolist(), "name": span},
+        2: {"x": per_channel.index.tolist(), "y": per_channel.tolist(),
+            "marker": {"color": colours}, "text": [f"{v:,.0f}" for v in per_channel]},
+    }, layout={
+        "shapes[0].x0": weeks[0] - 0.5, "shapes[0].x1": weeks[1] + 0.5,
+        "yaxis.title.text": axis_labels()[metric],
+        "annotations[0].text": t("{metric} per week: {channel}").format(
+            metric=name, channel=_channel_label(channel)),
+        "annotations[1].text": t("total {metric}, {weeks}").format(metric=name, weeks=span),
+    })
 
 
 def explorer_chart(

@@ -1,6 +1,8 @@
 """Social-media ROI explorer: per-channel sliders drive an ROI bar chart and a table.
 
-Every number comes from :func:`marketing_kit.social_roi.roi_table`.
+Every number comes from :func:`marketing_kit.social_roi.roi_table`. The explorer's chart is a
+client-side plotly chart (:class:`~marketing_kit.widgets._plotly.Chart`) updated in place
+(issue 23); :func:`roi_bar_chart` stays a matplotlib figure for the worked example.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from matplotlib.figure import Figure
 from marketing_kit import social_roi
 from marketing_kit._validate import check_dataframe
 from marketing_kit.i18n import t
-from marketing_kit.widgets._base import Explorer, figure_png
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets._base import Explorer
 
+GAIN, LOSS, TOTAL = "#2e7d32", "#c62828", "#1565c0"
 SLIDER_LAYOUT = widgets.Layout(width="330px")
 STYLE = {"description_width": "110px"}
 
@@ -21,8 +25,9 @@ STYLE = {"description_width": "110px"}
 class SocialRoiExplorer(Explorer):
     """Sliders for LTV, conversion rate, hourly rate and each channel's spend and hours.
 
-    ``table`` holds the current :func:`~marketing_kit.social_roi.roi_table`; ``image`` the bar
-    chart of ROI by channel with the 0 % break-even line.
+    ``table`` holds the current :func:`~marketing_kit.social_roi.roi_table`; ``roi_figure`` (a
+    plotly ``Chart`` from :func:`roi_widget`) its ROI per channel: trace 0 the bars, layout shape 0
+    the dashed 0 % break-even line, shape 1 the blue line of all channels together.
     """
 
     def __init__(
@@ -76,15 +81,15 @@ class SocialRoiExplorer(Explorer):
             rows.append(widgets.HBox([spend, hours]))
         for control in controls.values():
             control.layout, control.style, control.continuous_update = SLIDER_LAYOUT, STYLE, False
-        self.image = widgets.Image(format="png")
+        self._drawn: object = None  # the ROI values the chart was last drawn for
+        self.roi_figure = roi_widget(list(self.channels["channel"]))
         self.table_html = widgets.HTML()
         self.summary = widgets.HTML()
         shared = widgets.HBox(
             [controls["ltv"], controls["conversion_rate"], controls["hourly_rate"]]
         )
-        super().__init__(
-            controls, [shared, *rows, self.summary, widgets.HBox([self.image, self.table_html])]
-        )
+        board = widgets.HBox([self.roi_figure, self.table_html])
+        super().__init__(controls, [shared, *rows, self.summary, board])
         self.refresh()
 
     def inputs(self) -> pd.DataFrame:
@@ -119,7 +124,51 @@ class SocialRoiExplorer(Explorer):
             },
         )
         self.table_html.value = shown.to_html(float_format=lambda x: f"{x:,.1f}", index_names=False)
-        self.image.value = figure_png(roi_bar_chart(self.table))
+        roi = self.table["roi_pct"]
+        if self._drawn is None or not roi.equals(self._drawn):  # e.g. LTV and rate both at 0
+            draw_roi(self.roi_figure, self.table)
+            self._drawn = roi.copy()
+
+
+def roi_widget(channels: list[str]):
+    """Empty client-side ROI chart: one bar per channel, the dashed break-even line at 0 % and
+    the all-channels line (moved by :func:`draw_roi`), both in the legend."""
+    bars = {"type": "bar", "x": list(channels), "y": [0] * len(channels), "showlegend": False,
+            "uid": "roi", "marker": {"color": [GAIN] * len(channels)}, "text": [""] * len(channels),
+            "textposition": "outside", "textfont": {"size": 11}, "cliponaxis": False,
+            "hovertemplate": "%{x}: %{y:+.1f}%<extra></extra>"}
+    lines = [
+        {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "layer": "above",
+         "line": {"color": "black", "width": 1.5, "dash": "dash"}, "showlegend": True,
+         "name": t("break-even (ROI = 0%)")},
+        {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "layer": "above",
+         "line": {"color": TOTAL, "width": 1.5}, "showlegend": True, "name": ""},
+    ]
+    layout = {"title": {"text": t("Return on investment by channel"), "x": 0.5,
+                        "font": {"size": 14}},
+              "yaxis": {"title": {"text": t("ROI (%)")}, "ticksuffix": "%", "zeroline": False},
+              "xaxis": {"type": "category"}, "shapes": lines,
+              "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.12,
+                         "font": {"size": 11}},
+              "margin": {"l": 70, "r": 20, "t": 60, "b": 80}}
+    return _plotly.new_figure([bars], layout, width=540, height=380)
+
+
+def draw_roi(figure, table: pd.DataFrame) -> None:
+    """Show a :func:`~marketing_kit.social_roi.roi_table` on a :func:`roi_widget` chart: bars
+    green above break-even and red below, labelled in percent, the blue line at the Total ROI."""
+    channels = table.drop(index="Total", errors="ignore")
+    roi = channels["roi_pct"]
+    layout: dict[str, object] = {}
+    if "Total" in table.index:
+        total = float(table.loc["Total", "roi_pct"])
+        layout = {"shapes[1].y0": total, "shapes[1].y1": total, "shapes[1].visible": True,
+                  "shapes[1].name": t("all channels ({roi:+.0f}%)").format(roi=total)}
+    else:
+        layout = {"shapes[1].visible": False}
+    _plotly.update(figure, {0: {"x": list(channels.index), "y": roi.tolist(),
+                                "marker": {"color": [GAIN if v > 0 else LOSS for v in roi]},
+                                "text": [f"{v:+.0f}%" for v in roi]}}, layout=layout)
 
 
 def roi_bar_chart(table: pd.DataFrame) -> Figure:
