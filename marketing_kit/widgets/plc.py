@@ -1,7 +1,10 @@
 """Bass-model explorer: p, q and m sliders drive the adoption curves; a picker overlays real data.
 
 Every number comes from :mod:`marketing_kit.plc` (``bass_adoptions``, ``bass_peak_time``,
-``bass_peak_adoptions``, ``classify_stages``, ``fit_bass``).
+``bass_peak_adoptions``, ``classify_stages``, ``fit_bass``, ``bass_forecast``). The explorer's
+two-panel chart is a client-side plotly chart (:class:`~marketing_kit.widgets._plotly.Chart`)
+updated in place (issue 23); :func:`bass_chart` and :func:`stage_chart` stay matplotlib figures
+for static use in the notebook.
 """
 
 from __future__ import annotations
@@ -15,13 +18,22 @@ from matplotlib.ticker import MaxNLocator
 from marketing_kit import plc
 from marketing_kit._validate import check_dataframe
 from marketing_kit.i18n import t
-from marketing_kit.widgets._base import Explorer, figure_png
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets._base import Explorer
 
 NO_SERIES = "(none)"
 STAGE_COLOURS = {"introduction": "#bdbdbd", "growth": "#66bb6a", "maturity": "#42a5f5",
                  "decline": "#ef5350"}
 STYLE = {"description_width": "120px"}
 LAYOUT = widgets.Layout(width="360px")
+DATA_COLOUR = "#e65100"
+PEAK_COLOUR = "#6a1b9a"
+# The explorer chart's traces (indices into chart.data), all created by bass_widget() and
+# afterwards only updated: left panel per period, right panel cumulative.
+BANDS = range(len(plc.STAGES))  # one shaded band per stage, in plc.STAGES order
+PEAK, MODEL, DATA, FIT = range(len(BANDS), len(BANDS) + 4)
+CUM_MODEL, MARKET, CUM_DATA, CUM_FIT = range(len(BANDS) + 4, len(BANDS) + 8)
+LEFT, RIGHT = (0.0, 0.45), (0.55, 1.0)  # the panels' shares of the chart's width
 
 
 def stage_label(stage: str) -> str:
@@ -41,8 +53,10 @@ class BassExplorer(Explorer):
 
     After every change: ``adoptions`` and ``cumulative`` hold the slider model's curves,
     ``peak_time``/``peak_level`` its peak, ``stages`` its :class:`~marketing_kit.plc.StageResult`,
-    ``fit`` the NLS :class:`~marketing_kit.plc.BassFit` of the picked series (``None`` without one)
-    and ``image`` the two-panel chart.
+    ``fit`` the NLS :class:`~marketing_kit.plc.BassFit` of the picked series (``None`` without one;
+    fitted once per series, slider moves do not refit) and ``chart`` the two-panel client-side
+    chart (its traces are indexed by ``BANDS``, ``PEAK``, ``MODEL`` ... ``CUM_FIT``; see
+    :func:`bass_widget` and :func:`draw_bass`).
     """
 
     def __init__(self, series: pd.DataFrame, p: float = 0.02, q: float = 0.4,
@@ -67,13 +81,14 @@ class BassExplorer(Explorer):
             control.style, control.layout = STYLE, LAYOUT
             if hasattr(control, "continuous_update"):
                 control.continuous_update = False
-        self.image = widgets.Image(format="png")
+        self.chart = bass_widget()
         self.summary = widgets.HTML()
         left = widgets.VBox([controls["p"], controls["q"], controls["m"]])
         right = widgets.VBox([controls["periods"], controls["product"]])
         self.fit: plc.BassFit | None = None
-        self._fitted_product: str | None = None
-        super().__init__(controls, [widgets.HBox([left, right]), self.summary, self.image])
+        self._fits: dict[str, plc.BassFit] = {}  # product -> its NLS fit (the data never change)
+        self._sent: dict[int, dict] = {}  # trace -> what it was last given (draw_bass)
+        super().__init__(controls, [widgets.HBox([left, right]), self.summary, self.chart])
         self.refresh()
 
     def data(self) -> pd.DataFrame | None:
@@ -95,9 +110,10 @@ class BassExplorer(Explorer):
         product = self.controls["product"].value
         if data is None:
             self.fit = None
-        elif self._fitted_product != product or self.fit is None:
-            self.fit = plc.fit_bass(data["sales_thousands"], "nls")
-        self._fitted_product = product if data is not None else None
+        else:
+            if product not in self._fits:
+                self._fits[product] = plc.fit_bass(data["sales_thousands"], "nls")
+            self.fit = self._fits[product]
         text = t("<b>Peak</b> t* = ln(q/p)/(p+q) = {t:.1f} years at {level:,.0f} thousand a year"
                  ).format(t=self.peak_time, level=self.peak_level)
         text += f" &nbsp;|&nbsp; <b>q/p</b> = {q / p:.1f}"
@@ -107,8 +123,121 @@ class BassExplorer(Explorer):
                 product=_series_label(product), p=self.fit.p, q=self.fit.q, m=self.fit.m,
                 r2=self.fit.r2, peak=self.fit.peak_time)
         self.summary.value = text
-        self.image.value = figure_png(bass_chart(self.adoptions, self.peak_time, self.stages,
-                                                 m, data, self.fit))
+        draw_bass(self.chart, self.adoptions, self.peak_time, self.stages, m, data, self.fit,
+                  sent=self._sent)
+
+
+def bass_widget() -> _plotly.Chart:
+    """Empty client-side two-panel Bass chart for the explorer; :func:`draw_bass` fills it.
+
+    Left, new adopters per year: one shaded band per PLC stage (``BANDS``, bars on a hidden
+    0-1 axis ``y`` under the curves) and the peak line labelled t* (``PEAK``) behind the model
+    (``MODEL``), the real series (``DATA``) and its fit (``FIT``) on the visible axis ``y3``.
+    Right, cumulative adopters (axes ``x2``/``y2``): ``CUM_MODEL``, the market size m
+    (``MARKET``), ``CUM_DATA`` and ``CUM_FIT``. Everything that moves is a trace (an update of
+    a trace is a fraction of a millisecond; replacing layout shapes or annotations takes
+    plotly tens of milliseconds to validate).
+    """
+    bands = [{"type": "bar", "x": [], "y": [], "base": 0, "width": [], "name": stage_label(stage),
+              "marker": {"color": STAGE_COLOURS[stage], "line": {"width": 0}}, "opacity": 0.18,
+              "hoverinfo": "name", "visible": False, "legendrank": 10 + rank}
+             for rank, stage in enumerate(plc.STAGES)]
+    peak = {"type": "scatter", "x": [], "y": [], "mode": "lines+text", "name": "t*",
+            "line": {"color": PEAK_COLOUR, "dash": "dot", "width": 2}, "text": [],
+            "textposition": "bottom right", "textfont": {"color": PEAK_COLOUR, "size": 11},
+            "hoverinfo": "name", "legendrank": 4}
+    model = {"type": "scatter", "x": [], "y": [], "mode": "lines+markers", "name": t("model"),
+             "legendgroup": "model", "line": {"color": "black", "width": 2},
+             "marker": {"size": 5, "color": "black"}, "yaxis": "y3", "legendrank": 1}
+    data = {"type": "scatter", "x": [], "y": [], "mode": "markers", "name": t("data"),
+            "legendgroup": "data", "visible": False, "yaxis": "y3", "legendrank": 2,
+            "marker": {"symbol": "square", "size": 7, "color": DATA_COLOUR}}
+    fit = {"type": "scatter", "x": [], "y": [], "mode": "lines", "name": t("NLS fit"),
+           "legendgroup": "fit", "visible": False, "yaxis": "y3", "legendrank": 3,
+           "line": {"color": DATA_COLOUR, "dash": "dash", "width": 2}}
+    right = {"xaxis": "x2", "yaxis": "y2", "showlegend": False}
+    market = {"type": "scatter", "x": [], "y": [], "mode": "lines", "name": t("m (market size)"),
+              "xaxis": "x2", "yaxis": "y2", "line": {"color": "grey", "dash": "dash", "width": 1},
+              "legendrank": 5}
+    traces = [*bands, peak, model, data, fit,
+              {**model, **right, "mode": "lines"}, market, {**data, **right}, {**fit, **right}]
+    axis = {"tickformat": "d", "title": {"text": t("years since launch (t)")}, "zeroline": False}
+    values = {"rangemode": "tozero", "title": {"text": t("thousands")}, "tickformat": ",d"}
+    titles = [{"text": f"<b>{text}</b>", "xref": f"{ref} domain", "yref": "paper", "x": 0.5,
+               "y": 1.0, "yanchor": "bottom", "yshift": 6, "showarrow": False,
+               "font": {"size": 13}}
+              for text, ref in ((t("New adopters per year"), "x"),
+                                (t("Cumulative adopters"), "x2"))]
+    layout = {
+        "xaxis": {**axis, "domain": list(LEFT), "anchor": "y"},
+        "yaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
+        "yaxis3": {**values, "anchor": "x", "overlaying": "y", "side": "left"},
+        "xaxis2": {**axis, "domain": list(RIGHT), "anchor": "y2", "matches": "x"},
+        "yaxis2": {**values, "anchor": "x2"},
+        "barmode": "overlay",
+        "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top", "font": {"size": 11}},
+        "annotations": titles,
+        "margin": {"l": 65, "r": 20, "t": 40, "b": 40},
+    }
+    return _plotly.new_figure(traces, layout, width=980, height=430)
+
+
+def draw_bass(chart: _plotly.Chart, adoptions: np.ndarray, peak_time: float,
+              stages: plc.StageResult, m: float, data: pd.DataFrame | None = None,
+              fit: plc.BassFit | None = None, *, sent: dict[int, dict] | None = None) -> None:
+    """Put a model (and optionally a real series with its ``fit``) on a :func:`bass_widget`
+    chart in one message: what :func:`bass_chart` draws.
+
+    ``sent`` (the caller's dict, empty at first) remembers what each trace was last given: a
+    trace whose values did not change is left out of the message (a p or q move leaves the
+    series, its fit and often the stage bands as they are), and nothing is sent if nothing
+    changed.
+    """
+    periods = np.arange(1, len(adoptions) + 1)
+    right = max(len(adoptions), 0 if data is None else int(data["t"].max()))
+    hidden = {"x": [], "y": [], "visible": False}
+    traces: dict[int, dict] = {}
+    for index, stage in zip(BANDS, plc.STAGES, strict=True):
+        if stage in stages.boundaries:
+            start, end = stages.boundaries[stage]
+            traces[index] = {"x": [(start + end) / 2 + 1], "y": [1], "width": [end - start + 1],
+                             "visible": True}
+        else:
+            traces[index] = {**hidden, "width": []}
+    label = f"t* = {peak_time:.1f}"
+    traces[PEAK] = {"x": [peak_time, peak_time], "y": [0, 1], "text": ["", label], "name": label}
+    traces[MODEL] = {"x": periods, "y": adoptions}
+    traces[CUM_MODEL] = {"x": periods, "y": np.cumsum(adoptions)}
+    if data is None:
+        traces.update({index: hidden for index in (DATA, CUM_DATA, FIT, CUM_FIT)})
+    else:
+        years = data["t"].to_numpy()
+        sales = data["sales_thousands"].to_numpy(dtype=float)
+        traces[DATA] = {"x": years, "y": sales, "visible": True}
+        traces[CUM_DATA] = {"x": years, "y": np.cumsum(sales), "visible": True}
+        if fit is None:
+            traces.update({FIT: hidden, CUM_FIT: hidden})
+        else:
+            path = plc.bass_forecast(fit, max(len(adoptions), len(years)))
+            span = path["period"].to_numpy()
+            traces[FIT] = {"x": span, "y": path["adoptions"].to_numpy(), "visible": True}
+            traces[CUM_FIT] = {"x": span, "y": path["cumulative"].to_numpy(), "visible": True}
+    xrange = [0.5, right + 0.5]
+    traces[MARKET] = {"x": xrange, "y": [m, m]}
+    if sent is not None:
+        traces = {i: values for i, values in traces.items() if not _same(sent.get(i), values)}
+    layout = None if tuple(chart.layout.xaxis.range or ()) == tuple(xrange) else {
+        "xaxis.range": xrange}  # the right panel's x axis matches this one
+    if traces or layout:
+        _plotly.update(chart, traces, layout=layout)
+        if sent is not None:
+            sent.update(traces)
+
+
+def _same(old: dict | None, new: dict) -> bool:
+    """Whether two trace updates set the same properties to the same values."""
+    return old is not None and old.keys() == new.keys() and all(
+        np.array_equal(old[key], new[key]) for key in new)
 
 
 def bass_chart(adoptions: np.ndarray, peak_time: float, stages: plc.StageResult, m: float,
