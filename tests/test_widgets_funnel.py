@@ -219,3 +219,37 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul():
     finally:
         i18n.set_language("en")
     assert "revenue impact" in explorer(COUNTS, *data).children[0].summary.value
+
+
+def test_charts_are_built_with_their_first_picture(crm, monkeypatch):
+    """The first picture is in the chart's first state: no update message is needed to show it.
+
+    A browser that drops the messages sent while a chart's module loads (anywidget gives a model
+    2 s to load its module, then ignores its messages) still draws the right first picture.
+    """
+    from marketing_kit.widgets import _plotly
+
+    opened = []  # the state each chart is created (and its comm opened) with
+    build = _plotly.new_figure
+
+    def recording(*args, **kwargs):
+        chart = build(*args, **kwargs)
+        opened.append(chart.figure)
+        return chart
+
+    monkeypatch.setattr(_plotly, "new_figure", recording)
+    funnel_app = FunnelExplorer(COUNTS, value_per_win=10_000)
+    timeline = AccountTimeline(*crm)
+    assert opened == [funnel_app.figure.figure, timeline.figure.figure]
+    state = opened[0]["data"]
+    assert state[1]["x"] == pytest.approx(list(COUNTS.values()))
+    assert state[2]["text"][1] == "400  (40% of previous)"
+    first = timeline.controls["account"].value
+    drawn = sum(len(trace["x"]) for trace in opened[1]["data"])
+    assert drawn == (crm[2]["account_id"] == first).sum() > 0
+    assert opened[1]["layout"]["title"]["text"] == f"Touches of account {first}"
+    assert opened[1]["layout"]["height"] == 32 * (crm[1]["account_id"] == first).sum() + 120
+    for app in (funnel_app, timeline):
+        sent = sends(app.figure)
+        app.refresh()
+        assert sent == [] and app.message.value == ""

@@ -28,6 +28,15 @@ STAGE_COLOURS = {"Identify": "#9e9e9e", "Expand": "#42a5f5", "Engage": "#1565c0"
                  "Advocate": "#2e7d32"}
 
 
+def _merged(base: dict, changes: dict) -> dict:
+    """``base`` with ``changes`` laid over it, nested dicts merged (as plotly's update does)."""
+    merged = dict(base)
+    for key, value in changes.items():
+        merged[key] = (_merged(merged[key], value)
+                       if isinstance(value, dict) and isinstance(merged.get(key), dict) else value)
+    return merged
+
+
 def funnel_chart(table: pd.DataFrame, baseline: pd.DataFrame | None = None,
                  title: str | None = None) -> Figure:
     """Centred horizontal bars, top stage first, labelled with count and step conversion.
@@ -64,14 +73,18 @@ def funnel_chart(table: pd.DataFrame, baseline: pd.DataFrame | None = None,
     return figure
 
 
-def funnel_widget(actual: pd.DataFrame, title: str) -> _plotly.Chart:
+def funnel_widget(actual: pd.DataFrame, title: str,
+                  scenario: pd.DataFrame | None = None) -> _plotly.Chart:
     """Client-side funnel for the explorer: trace 0 the ``actual``
-    :func:`~marketing_kit.funnel.funnel_table` as dashed outlines (fixed), trace 1 the scenario as
-    centred bars, trace 2 their labels (count and step conversion); top stage first.
+    :func:`~marketing_kit.funnel.funnel_table` as dashed outlines (fixed), trace 1 the
+    ``scenario`` table (default: the actual one) as centred bars, trace 2 their labels (count and
+    step conversion); top stage first. :func:`_funnel_traces` gives later scenarios' values.
 
-    Traces 1 and 2 start at the actual funnel; :func:`_funnel_traces` gives their new values.
+    The chart is built with its first picture (no update message needed to show it): a browser
+    that drops messages sent while a chart loads still shows the right first picture.
     """
     check_dataframe("actual", actual, ("count", "step_conversion"))
+    scenario = actual if scenario is None else scenario
     positions = list(range(len(actual)))[::-1]
     xs: list[float | None] = []
     ys: list[float | None] = []
@@ -96,10 +109,9 @@ def funnel_widget(actual: pd.DataFrame, title: str) -> _plotly.Chart:
               "legend": {"x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "bottom",
                          "font": {"size": 11}},
               "bargap": 0, "margin": {"l": 100, "r": 20, "t": 45, "b": 10}}
-    chart = _plotly.new_figure([outline, bars, labels], layout, width=620,
-                               height=int(55 * len(actual) + 70))
-    _plotly.update(chart, _funnel_traces(actual, widest))
-    return chart
+    first = _funnel_traces(scenario, widest)
+    return _plotly.new_figure([outline, _merged(bars, first[1]), _merged(labels, first[2])],
+                              layout, width=620, height=int(55 * len(actual) + 70))
 
 
 def _funnel_traces(table: pd.DataFrame, widest: float) -> dict[int, dict]:
@@ -142,8 +154,11 @@ class FunnelExplorer(Explorer):
         for control in controls.values():
             control.layout, control.style, control.continuous_update = LAYOUT, STYLE, False
         self.summary = widgets.HTML()
-        self._drawn: dict[str, object] = {}  # chart -> the inputs it was last drawn for
-        self.figure = funnel_widget(self.actual, t("Scenario against the actual funnel"))
+        self.controls = controls  # rates() reads them before Explorer.__init__ keeps them
+        first = fn.funnel_table(fn.apply_rates(self.actual["count"], self.rates()))
+        self.figure = funnel_widget(self.actual, t("Scenario against the actual funnel"), first)
+        # chart -> the inputs it was last drawn for (the chart is built with the first ones)
+        self._drawn: dict[str, object] = {"funnel": tuple(self.rates().values())}
         super().__init__(controls, [widgets.VBox(list(controls.values())), self.summary,
                                     self.figure])
         self.refresh()
@@ -228,10 +243,13 @@ def timeline_chart(timeline: pd.DataFrame, contacts: pd.DataFrame, title: str) -
     return figure
 
 
-def timeline_widget() -> _plotly.Chart:
-    """Empty client-side account timeline: one marker trace per ABM stage (in
-    :data:`STAGE_COLOURS` order), one row per committee member (first on top), 2025 on the x
-    axis; dot area = touch weight. :func:`_timeline_traces` fills it for one account."""
+def timeline_widget(timeline: pd.DataFrame | None = None, contacts: pd.DataFrame | None = None,
+                    title: str = "") -> _plotly.Chart:
+    """Client-side account timeline: one marker trace per ABM stage (in :data:`STAGE_COLOURS`
+    order), one row per committee member (first on top), 2025 on the x axis; dot area = touch
+    weight. Built empty, or with one account's first picture (its
+    :func:`~marketing_kit.abm.touch_timeline` and committee ``contacts``: no update message
+    needed to show it); :func:`_timeline_traces` gives the values for another account."""
     traces = [{"type": "scatter", "mode": "markers", "x": [], "y": [], "name": t(stage),
                "marker": {"color": colour, "size": [], "sizemode": "area", "sizeref": 0.075,
                           "sizemin": 4, "opacity": 0.85, "line": {"color": "white", "width": 1}},
@@ -244,8 +262,13 @@ def timeline_widget() -> _plotly.Chart:
                         "zeroline": False, "showgrid": True, "gridcolor": "#f2f2f2"},
               "legend": {"title": {"text": t("ABM stage")}, "itemsizing": "constant",
                          "x": 1.02, "y": 1.0, "yanchor": "top", "font": {"size": 11}},
-              "margin": {"l": 190, "r": 20, "t": 45, "b": 40}}
-    return _plotly.new_figure(traces, layout, width=820, height=300)
+              "margin": {"l": 190, "r": 20, "t": 45, "b": 40}, "height": 300}
+    if timeline is not None:
+        first, changes = _timeline_traces(timeline, contacts, title)
+        traces = [_merged(trace, first[i]) for i, trace in enumerate(traces)]
+        layout = _merged(layout, changes)
+    height = layout.pop("height")
+    return _plotly.new_figure(traces, layout, width=820, height=height)
 
 
 def _timeline_traces(timeline: pd.DataFrame, contacts: pd.DataFrame,
@@ -294,18 +317,23 @@ class AccountTimeline(Explorer):
                                                 description=t("Account"), style=STYLE,
                                                 layout=widgets.Layout(width="420px"))}
         self.summary = widgets.HTML()
-        self.figure = timeline_widget()
+        self.figure = timeline_widget(*self._inputs(options[0][1]))
         # The chart sits in a slot: explorer() leaves it empty while the tab is hidden, so
         # plotly.js draws it only when it can be seen (see explorer()).
         self.chart_slot = widgets.Box(children=[self.figure])
         super().__init__(controls, [controls["account"], self.summary, self.chart_slot])
         self.refresh()
 
+    def _inputs(self, account: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+        """The account's touch timeline, its committee and the chart title."""
+        return (abm.touch_timeline(self.touches, account),
+                self.contacts[self.contacts["account_id"] == account],
+                t("Touches of account {account}").format(account=account))
+
     def update(self) -> None:
         account = self.controls["account"].value
-        self.timeline = abm.touch_timeline(self.touches, account)
+        self.timeline, members, title = self._inputs(account)
         info = self.accounts.loc[account]
-        members = self.contacts[self.contacts["account_id"] == account]
         parts = [
             f"<b>{account}</b>",
             t("tier {tier}").format(tier=info["tier"]),
@@ -317,8 +345,7 @@ class AccountTimeline(Explorer):
             t("{touches} touches").format(touches=len(self.timeline)),
         ]
         self.summary.value = " · ".join(parts)
-        _plotly.update(self.figure, *_timeline_traces(
-            self.timeline, members, t("Touches of account {account}").format(account=account)))
+        _plotly.update(self.figure, *_timeline_traces(self.timeline, members, title))
 
 
 def explorer(stage_counts: Mapping[str, float] | pd.Series, accounts: pd.DataFrame,
