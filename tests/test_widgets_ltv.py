@@ -146,6 +146,17 @@ def test_korean_edition_labels_the_charts():
     assert customer.alive_figure.layout.xaxis.title.text == "마지막 구매 시점 t_x (첫 구매 후 주)"
 
 
+def test_charts_are_created_with_their_data(drawn):
+    # The first figure rides on the chart's comm_open: no update message is needed to show data
+    # (one sent right after the comm opened could be lost while the browser loaded anywidget).
+    clv, customer = clv_explorer(), customer_explorer(CDNOW)
+    assert drawn == []
+    assert len(clv.clv_figure.figure["data"][0]["y"]) == len(RETENTION_GRID)
+    assert clv.clv_figure.figure["data"][2]["y"] == pytest.approx([clv.clv])
+    assert len(customer.alive_figure.figure["data"][0]["y"]) == 80
+    assert customer.alive_figure.figure["data"][1]["y"] == pytest.approx([customer.alive])
+
+
 def test_customer_explorer_needs_a_fit():
     with pytest.raises(TypeError, match="BGNBDFit"):
         customer_explorer({"r": 0.2})

@@ -20,6 +20,9 @@ from marketing_kit.widgets import _plotly
 from marketing_kit.widgets._base import Explorer
 
 BLUE, RED = "#1565c0", "#c62828"
+# An explorer's chart is created with its first data in it (the comm_open carries it): an update
+# sent right after the chart's comm opened was sometimes lost while the browser loaded the
+# anywidget module, and the chart stayed empty (issue 23, seen in the browser test).
 RETENTION_GRID = np.round(np.linspace(0, 0.98, 99), 4)  # the sensitivity curve's retentions
 
 SLIDER_LAYOUT = widgets.Layout(width="360px")
@@ -61,13 +64,20 @@ class ClvExplorer(Explorer):
         }
         _style(controls)
         self.summary = widgets.HTML()
-        self._drawn: dict[str, object] = {}  # chart -> the inputs it was last drawn for
-        self.clv_figure = sensitivity_widget()
+        self._drawn: dict[str, object] = {}  # trace -> the inputs it was last drawn for
+        self.controls = controls  # read by _compute before Explorer.__init__ sets them again
+        self.clv_figure = sensitivity_widget(self._compute())  # born drawn, see above
         super().__init__(controls, [widgets.HBox([widgets.VBox(list(controls.values())),
                                                   self.summary]), self.clv_figure])
         self.refresh()
 
     def update(self) -> None:
+        changed = self._compute()
+        if changed:
+            _plotly.update(self.clv_figure, changed)
+
+    def _compute(self) -> dict[int, dict]:
+        """Recompute the numbers and the summary; return the chart's traces whose inputs changed."""
         c = {name: control.value for name, control in self.controls.items()}
         self.clv = ltv.simple_clv(c["margin"], c["retention"], c["discount_rate"],
                                   c["acquisition_cost"])
@@ -91,13 +101,12 @@ class ClvExplorer(Explorer):
                           "name": t("now: {r:.0%} -> ${clv:,.0f}").format(r=c["retention"],
                                                                            clv=self.clv)}
             self._drawn["point"] = (c["retention"], self.clv)
-        if changed:
-            _plotly.update(self.clv_figure, changed)
+        return changed
 
 
-def sensitivity_widget() -> _plotly.Chart:
-    """Empty client-side CLV-against-retention chart: the curve, a dashed break-even line at 0
-    and the current setting's point (traces 0, 1, 2)."""
+def sensitivity_widget(data: dict[int, dict] | None = None) -> _plotly.Chart:
+    """Client-side CLV-against-retention chart: the curve, a dashed break-even line at 0 and the
+    current setting's point (traces 0, 1, 2); ``data`` fills traces (index -> properties)."""
     traces = [
         {"type": "scatter", "x": [], "y": [], "mode": "lines", "name": t("CLV - acquisition cost"),
          "line": {"color": BLUE, "width": 2},
@@ -108,6 +117,8 @@ def sensitivity_widget() -> _plotly.Chart:
          "marker": {"color": RED, "size": 10},
          "hovertemplate": "%{x:.0f} % → $%{y:,.0f}<extra></extra>"},
     ]
+    for index, properties in (data or {}).items():
+        traces[index].update(properties)
     layout = {"title": {"text": t("CLV grows steeply as retention approaches 100 %"),
                         "font": {"size": 13}, "x": 0.5},
               "xaxis": {"title": {"text": t("Retention rate per period (%)")}, "range": [-1, 100]},
@@ -172,7 +183,9 @@ class CustomerExplorer(Explorer):
         controls["frequency"].observe(self._cap_recency, names="value")
         self.summary = widgets.HTML()
         self._drawn: dict[str, object] = {}  # trace -> the inputs it was last drawn for
-        self.alive_figure = p_alive_widget(unit)
+        self.controls = controls  # read before Explorer.__init__ sets them again
+        self._cap_recency()
+        self.alive_figure = p_alive_widget(unit, self._compute())  # born drawn, see the top
         sliders = list(controls.values())
         if self.customers is not None:
             self.selector = widgets.Dropdown(options=[(t("(sliders)"), None)] + [
@@ -182,7 +195,6 @@ class CustomerExplorer(Explorer):
             sliders = [self.selector, *sliders]
         super().__init__(controls, [widgets.HBox([widgets.VBox(sliders), self.summary]),
                                     self.alive_figure])
-        self._cap_recency()
         self.refresh()
 
     def refresh(self, change: object = None) -> None:
@@ -210,6 +222,12 @@ class CustomerExplorer(Explorer):
             recency.value = 0
 
     def update(self) -> None:
+        changed = self._compute()
+        if changed:
+            _plotly.update(self.alive_figure, changed)
+
+    def _compute(self) -> dict[int, dict]:
+        """Recompute the numbers and the summary; return the chart's traces whose inputs changed."""
         x = self.controls["frequency"].value
         t_x, big_t = self.controls["recency"].value, self.controls["T"].value
         horizon = self.controls["horizon"].value
@@ -229,8 +247,7 @@ class CustomerExplorer(Explorer):
         if self._drawn.get("point") != (x, t_x, big_t):
             changed[1] = {"x": [t_x], "y": [self.alive]}
             self._drawn["point"] = (x, t_x, big_t)
-        if changed:
-            _plotly.update(self.alive_figure, changed)
+        return changed
 
 
 def _p_alive_curve(fit: ltv.BGNBDFit, frequency: int, T: float) -> tuple[np.ndarray, np.ndarray]:
@@ -241,8 +258,9 @@ def _p_alive_curve(fit: ltv.BGNBDFit, frequency: int, T: float) -> tuple[np.ndar
     return grid, np.asarray(values, dtype=float)
 
 
-def p_alive_widget(unit: str = "weeks") -> _plotly.Chart:
-    """Empty client-side P(alive) chart: the curve over t_x (trace 0) and the customer (1)."""
+def p_alive_widget(unit: str = "weeks", data: dict[int, dict] | None = None) -> _plotly.Chart:
+    """Client-side P(alive) chart: the curve over t_x (trace 0) and the customer (1); ``data``
+    fills traces (index -> properties)."""
     traces = [
         {"type": "scatter", "x": [], "y": [], "mode": "lines", "name": "",
          "line": {"color": BLUE, "width": 2},
@@ -251,6 +269,8 @@ def p_alive_widget(unit: str = "weeks") -> _plotly.Chart:
          "marker": {"color": RED, "size": 10},
          "hovertemplate": "t_x %{x:.1f} → P(alive) %{y:.1%}<extra></extra>"},
     ]
+    for index, properties in (data or {}).items():
+        traces[index].update(properties)
     title = t("A long silence after frequent buying means the customer has likely left")
     layout = {"title": {"text": title, "font": {"size": 12}, "x": 0.5},
               "xaxis": {"title": {"text": t("Time of last purchase t_x ({unit} after the first)")
