@@ -171,7 +171,8 @@ def bass_widget() -> _plotly.Chart:
     layout = {
         "xaxis": {**axis, "domain": list(LEFT), "anchor": "y"},
         "yaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
-        "yaxis3": {**values, "anchor": "x", "overlaying": "y", "side": "left"},
+        "yaxis3": {**values, "anchor": "x", "overlaying": "y", "side": "left",
+                   "tickmode": "auto"},  # plotly.js would sync its ticks to the 0-1 axis
         "xaxis2": {**axis, "domain": list(RIGHT), "anchor": "y2", "matches": "x"},
         "yaxis2": {**values, "anchor": "x2"},
         "barmode": "overlay",
