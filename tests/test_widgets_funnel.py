@@ -161,20 +161,27 @@ def test_bad_counts_raise_and_the_tabs_build():
 
 
 def test_timeline_chart_joins_its_tab_when_shown(crm):
-    """plotly.js would draw in a hidden tab: the chart joins the page with its tab, up to date."""
+    """plotly.js would draw in a hidden tab: the chart is built when its tab is first shown."""
     tab = explorer(COUNTS, *crm)
     timeline = tab.children[2]
     assert tab.selected_index == 0 and timeline.chart_slot.children == ()
+    assert timeline.figure is None
     other = timeline.controls["account"].options[1][1]
-    timeline.controls["account"].value = other  # moved while hidden: the data follow
-    assert timeline.figure.layout.title.text == f"Touches of account {other}"
+    timeline.controls["account"].value = other  # picked while hidden
+    assert set(timeline.timeline["account_id"]) == {other} and timeline.message.value == ""
     tab.selected_index = 1
-    assert timeline.chart_slot.children == ()
+    assert timeline.figure is None
     tab.selected_index = 2
     assert timeline.chart_slot.children == (timeline.figure,)
+    assert_chart_shows(timeline, crm[1], crm[2], other)  # built for the account picked then
+    chart, sent = timeline.figure, sends(timeline.figure)
     tab.selected_index = 0
-    assert timeline.chart_slot.children == (timeline.figure,)  # stays once drawn
-    assert_chart_shows(timeline, crm[1], crm[2], other)
+    tab.selected_index = 2
+    assert timeline.figure is chart and sent == []  # built once
+    last = timeline.controls["account"].options[-1][1]
+    timeline.controls["account"].value = last
+    assert_chart_shows(timeline, crm[1], crm[2], last)
+    assert len(sent) == 1
 
 
 def test_korean_labels_keep_the_numbers_and_draw_hangul():
@@ -185,6 +192,7 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul():
 
     data = [datasets.load(n) for n in ("crm_accounts", "crm_contacts", "crm_touches")]
     english = explorer(COUNTS, *data)
+    english.selected_index = 2  # its timeline chart is built in English
     i18n.set_language("ko")
     try:
         with warnings.catch_warnings():
@@ -192,6 +200,7 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul():
             tab = explorer(COUNTS, *data)
             funnel_app, calc, timeline = tab.children
             funnel_app.controls["SQL"].value = 0.45  # redraw once more in Korean
+            tab.selected_index = 2  # builds the timeline chart, in Korean
         assert tab.get_title(2) == "어카운트 타임라인"
         assert funnel_app.controls["won"].description == "영업기회 → 수주"
         assert "매출 효과" in funnel_app.summary.value and "병목" in funnel_app.summary.value

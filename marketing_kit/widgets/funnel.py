@@ -300,10 +300,15 @@ def _timeline_traces(timeline: pd.DataFrame, contacts: pd.DataFrame,
 
 
 class AccountTimeline(Explorer):
-    """Pick an account: its touch timeline, ABM stage, engagement score and committee reach."""
+    """Pick an account: its touch timeline, ABM stage, engagement score and committee reach.
+
+    ``figure`` is the timeline chart (:func:`timeline_widget`). With ``chart=False`` it is built
+    only when :meth:`show_chart` is called (``figure`` is None until then), with the account
+    picked at that moment: :func:`explorer` does so when the timeline's tab is first shown.
+    """
 
     def __init__(self, accounts: pd.DataFrame, contacts: pd.DataFrame, touches: pd.DataFrame,
-                 as_of: str = "2025-12-31") -> None:
+                 as_of: str = "2025-12-31", chart: bool = True) -> None:
         check_dataframe("accounts", accounts, ("account_id", "tier", "industry"))
         self.accounts = accounts.set_index("account_id")
         self.contacts, self.touches = contacts, touches
@@ -317,12 +322,18 @@ class AccountTimeline(Explorer):
                                                 description=t("Account"), style=STYLE,
                                                 layout=widgets.Layout(width="420px"))}
         self.summary = widgets.HTML()
-        self.figure = timeline_widget(*self._inputs(options[0][1]))
-        # The chart sits in a slot: explorer() leaves it empty while the tab is hidden, so
-        # plotly.js draws it only when it can be seen (see explorer()).
-        self.chart_slot = widgets.Box(children=[self.figure])
+        self.figure: _plotly.Chart | None = None
+        self.chart_slot = widgets.Box()  # holds the chart once it is built
         super().__init__(controls, [controls["account"], self.summary, self.chart_slot])
         self.refresh()
+        if chart:
+            self.show_chart()
+
+    def show_chart(self) -> None:
+        """Build the chart for the current account (its first picture) and show it; once."""
+        if self.figure is None:
+            self.figure = timeline_widget(*self._drawn_inputs)
+            self.chart_slot.children = (self.figure,)
 
     def _inputs(self, account: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
         """The account's touch timeline, its committee and the chart title."""
@@ -345,7 +356,9 @@ class AccountTimeline(Explorer):
             t("{touches} touches").format(touches=len(self.timeline)),
         ]
         self.summary.value = " · ".join(parts)
-        _plotly.update(self.figure, *_timeline_traces(self.timeline, members, title))
+        self._drawn_inputs = (self.timeline, members, title)
+        if self.figure is not None:
+            _plotly.update(self.figure, *_timeline_traces(self.timeline, members, title))
 
 
 def explorer(stage_counts: Mapping[str, float] | pd.Series, accounts: pd.DataFrame,
@@ -353,21 +366,20 @@ def explorer(stage_counts: Mapping[str, float] | pd.Series, accounts: pd.DataFra
              value_per_win: float = 40_000.0) -> widgets.Tab:
     """The three explorers in tabs: funnel scenario, velocity calculator, account timeline.
 
-    The timeline's chart joins its tab the first time that tab is shown: plotly.js would
-    otherwise draw it inside a hidden (``display: none``) panel. Its data are kept up to date
-    either way (``tab.children[2].figure``).
+    The timeline's chart is built the first time its tab is shown (for the account picked then):
+    plotly.js would otherwise draw it inside a hidden (``display: none``) panel, and the page
+    loads one chart module at a time (the first ones load plotly.js).
     """
-    timeline = AccountTimeline(accounts, contacts, touches)
+    timeline = AccountTimeline(accounts, contacts, touches, chart=False)
     tab = widgets.Tab(children=[FunnelExplorer(stage_counts, value_per_win), VelocityCalculator(),
                                 timeline])
     titles = (t("Funnel scenario"), t("Pipeline velocity"), t("Account timeline"))
     for index, title in enumerate(titles):
         tab.set_title(index, title)
-    timeline.chart_slot.children = ()
 
     def show_timeline(change: dict) -> None:
-        if change["new"] == 2 and not timeline.chart_slot.children:
-            timeline.chart_slot.children = (timeline.figure,)
+        if change["new"] == 2:
+            timeline.show_chart()
 
     tab.observe(show_timeline, names="selected_index")
     return tab
