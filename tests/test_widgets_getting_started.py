@@ -159,3 +159,44 @@ def test_explorer_chart_stays_a_static_figure(weekly):
     line, bars = figure.axes
     assert line.get_title() == "leads per week: All channels"
     assert [tick.get_text() for tick in bars.get_xticklabels()] == CHANNELS
+
+
+def test_the_chart_is_built_with_its_first_picture(weekly, monkeypatch):
+    """The first picture is in the chart's first state: no update message is needed to show it.
+
+    A browser that drops the messages sent while a chart's module loads still draws it.
+    """
+    opened = []  # the state the chart is created (and its comm opened) with
+    build = _plotly.new_figure
+
+    def recording(*args, **kwargs):
+        chart = build(*args, **kwargs)
+        opened.append(chart.figure)
+        return chart
+
+    monkeypatch.setattr(_plotly, "new_figure", recording)
+    app = explorer(weekly, channel="LinkedIn", weeks=(30, 34), metric="cost")
+    assert len(opened) == 1 and opened[0] == app.chart.figure
+    year, span, bars = opened[0]["data"]
+    assert year["y"] == pytest.approx(gs.weekly_metric(weekly, "cost", "LinkedIn").tolist())
+    assert span["x"] == [30, 31, 32, 33, 34] and span["name"] == "weeks 30–34"
+    totals = gs.channel_totals(weekly, (30, 34))
+    assert bars["y"] == pytest.approx(totals.drop(index="Total")["cost"].tolist())
+    layout = opened[0]["layout"]
+    assert (layout["shapes"][0]["x0"], layout["shapes"][0]["x1"]) == (29.5, 34.5)
+    assert layout["annotations"][0]["text"] == "cost per week: LinkedIn"
+    assert layout["yaxis"]["title"]["text"] == "cost ($): spend + hours x rate"
+    sent = []
+    app.chart.observe(lambda change: sent.append(change["new"]), names="figure")
+    app.refresh()
+    assert sent == [] and app.message.value == ""
+
+
+def test_invalid_first_settings_build_an_empty_chart_and_a_message(weekly):
+    quiet = weekly.copy()
+    quiet.loc[(quiet["channel"] == "YouTube") & (quiet["week"] <= 2), "leads"] = 0
+    app = explorer(quiet, weeks=(1, 2))
+    assert "no leads for ['YouTube']" in app.message.value
+    assert list(app.chart.data[0].y) == [] and app.chart.layout.annotations[0].text == ""
+    app.controls["weeks"].value = (1, 3)
+    assert app.message.value == "" and list(app.chart.data[1].x) == [1, 2, 3]

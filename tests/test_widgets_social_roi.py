@@ -131,3 +131,40 @@ def test_roi_bar_chart_stays_a_static_figure():
     axes = roi_bar_chart(table).axes[0]
     assert [text.get_text() for text in axes.get_legend().get_texts()] == [
         "break-even (ROI = 0%)", "all channels (+7%)"]
+
+
+def test_the_chart_is_built_with_its_first_picture(monkeypatch):
+    """The bars are in the chart's first state: no update message is needed to show them.
+
+    A browser that drops the messages sent while a chart's module loads still draws them.
+    """
+    opened = []  # the state the chart is created (and its comm opened) with
+    build = _plotly.new_figure
+
+    def recording(*args, **kwargs):
+        chart = build(*args, **kwargs)
+        opened.append(chart.figure)
+        return chart
+
+    monkeypatch.setattr(_plotly, "new_figure", recording)
+    app = explorer(datasets.load("social_roi_channels"), hourly_rate=5)
+    assert len(opened) == 1 and opened[0] == app.roi_figure.figure
+    bars = opened[0]["data"][0]
+    assert bars["y"] == pytest.approx(app.table.drop(index="Total")["roi_pct"].tolist())
+    assert min(bars["y"]) > 0 and bars["text"][0] == "+2122%"
+    total = opened[0]["layout"]["shapes"][1]
+    assert total["visible"] and total["y0"] == pytest.approx(app.table.loc["Total", "roi_pct"])
+    sent = []
+    app.roi_figure.observe(lambda change: sent.append(change["new"]), names="figure")
+    app.refresh()
+    assert sent == [] and app.message.value == ""
+
+
+def test_invalid_first_settings_build_an_empty_chart_and_a_message():
+    app = explorer(datasets.load("social_roi_channels"), hourly_rate=0)  # YouTube costs nothing
+    assert "positive cost" in app.message.value
+    assert list(app.roi_figure.data[0].y) == [None] * 4
+    assert app.roi_figure.layout.shapes[1].visible is False
+    app.controls["hourly_rate"].value = 50
+    assert app.message.value == "" and app.roi_figure.layout.shapes[1].visible
+    assert round(app.roi_figure.data[0].y[0]) == 171

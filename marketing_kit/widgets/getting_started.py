@@ -79,9 +79,18 @@ class GettingStartedExplorer(Explorer):
         for control in controls.values():
             control.layout = widgets.Layout(width="300px")
         self.summary = widgets.HTML()
-        self._drawn: object = None  # the (channel, weeks, metric) the chart was last drawn for
         self._results: dict[str, tuple[object, object]] = {}  # name -> (inputs, result)
-        self.chart = explorer_widget(sorted(self.weekly["channel"].unique()))
+        # The chart is built with its first picture (the widget's opening message carries it):
+        # a browser that drops messages sent while the chart loads still shows the right data.
+        self.controls = controls  # _recompute reads them before Explorer.__init__ keeps them
+        try:
+            key = self._recompute()
+        except (TypeError, ValueError):  # refresh() below shows the message
+            key, first = None, None
+        else:
+            first = (self.series, self.totals, key[2], key[0], key[1])
+        self.chart = explorer_widget(sorted(self.weekly["channel"].unique()), first)
+        self._drawn: object = key  # the (channel, weeks, metric) the chart was last drawn for
         self.table_html = widgets.HTML()
         super().__init__(controls, [widgets.HBox(list(controls.values())), self.summary,
                                     self.chart, self.table_html])
@@ -93,7 +102,8 @@ class GettingStartedExplorer(Explorer):
             self._results[name] = (key, compute())
         return self._results[name][1]
 
-    def update(self) -> None:
+    def _recompute(self) -> tuple[str, tuple[int, int], str]:
+        """Set ``totals``, ``selected`` and ``series``; return (channel, weeks, metric)."""
         channel = self.controls["channel"].value
         weeks = tuple(self.controls["weeks"].value)
         metric = self.controls["metric"].value
@@ -104,6 +114,10 @@ class GettingStartedExplorer(Explorer):
         self.selected = self.totals.loc["Total" if channel == gs.ALL_CHANNELS else channel]
         self.series = self._result("series", (metric, channel), lambda: gs.weekly_metric(
             self.weekly, metric, channel, None, self.hourly_rate))
+        return channel, weeks, metric
+
+    def update(self) -> None:
+        channel, weeks, metric = key = self._recompute()
         row = self.selected
         values = {"channel": _channel_label(channel), "first": weeks[0], "last": weeks[1],
                   "leads": f"{row['leads']:,.0f}", "customers": f"{row['customers']:,.0f}",
@@ -120,36 +134,65 @@ class GettingStartedExplorer(Explorer):
             shown[column] = [f"${v:,.2f}" if money else f"{v:,.0f}" for v in self.totals[column]]
         shown = shown.rename(columns=column_names(), index={"Total": t("Total")})
         self.table_html.value = shown.to_html(index_names=False)
-        key = (channel, weeks, metric)
         if self._drawn != key:
             draw_explorer(self.chart, self.series, self.totals, metric, channel, weeks)
             self._drawn = key
 
 
-def explorer_widget(channels: list[str]):
-    """Empty client-side chart of :func:`explorer_chart`'s two panels, filled by
-    :func:`draw_explorer`: left the metric per week (trace 0 the whole year, trace 1 the chosen
-    weeks over a shaded band, layout shape 0), right its total per channel (trace 2)."""
+def _explorer_values(series: pd.Series, totals: pd.DataFrame, metric: str, channel: str,
+                     weeks: tuple[int, int]) -> tuple[dict[int, dict], dict[str, object]]:
+    """The traces' values (trace index -> properties) and the layout's (band edges, y-axis title,
+    panel titles) showing ``metric`` per week with ``weeks`` highlighted and its per-channel
+    totals in ``weeks`` on an :func:`explorer_widget` chart."""
+    inside = series.loc[weeks[0]:weeks[1]]
+    span = t("weeks {first}–{last}").format(first=weeks[0], last=weeks[1])
+    name = column_names()[metric]
+    per_channel = totals.drop(index="Total")[metric]
+    colours = [HIGHLIGHT if channel in (gs.ALL_CHANNELS, c) else MUTED for c in per_channel.index]
+    traces = {
+        0: {"x": series.index.tolist(), "y": series.tolist()},
+        1: {"x": inside.index.tolist(), "y": inside.tolist(), "name": span},
+        2: {"x": per_channel.index.tolist(), "y": per_channel.tolist(),
+            "marker": {"color": colours}, "text": [f"{v:,.0f}" for v in per_channel]},
+    }
+    layout = {"band": (weeks[0] - 0.5, weeks[1] + 0.5), "ylabel": axis_labels()[metric],
+              "titles": (t("{metric} per week: {channel}").format(
+                  metric=name, channel=_channel_label(channel)),
+                  t("total {metric}, {weeks}").format(metric=name, weeks=span))}
+    return traces, layout
+
+
+def explorer_widget(channels: list[str], first: tuple | None = None):
+    """Client-side chart of :func:`explorer_chart`'s two panels: left the metric per week (trace
+    0 the whole year, trace 1 the chosen weeks over a shaded band, layout shape 0), right its
+    total per channel (trace 2). Built empty, or with the picture of ``first`` (the arguments of
+    :func:`draw_explorer` after the chart: no update message needed to show it);
+    :func:`draw_explorer` shows later ones."""
     year = {"type": "scatter", "x": [], "y": [], "mode": "lines", "name": t("whole year"),
             "uid": "year", "line": {"color": MUTED, "width": 1.5},
             "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>"}
     span = {"type": "scatter", "x": [], "y": [], "mode": "lines", "name": "", "uid": "weeks",
             "line": {"color": HIGHLIGHT, "width": 2.5},
             "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>"}
-    bars = {"type": "bar", "x": list(channels), "y": [0] * len(channels), "uid": "channels",
+    bars = {"type": "bar", "x": list(channels), "y": [None] * len(channels), "uid": "channels",
             "xaxis": "x2", "yaxis": "y2", "showlegend": False, "text": [""] * len(channels),
             "textposition": "outside", "textfont": {"size": 10}, "cliponaxis": False,
             "marker": {"color": [HIGHLIGHT] * len(channels)},
             "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>"}
-    band = {"type": "rect", "xref": "x", "yref": "paper", "x0": 0.5, "x1": 0.5, "y0": 0,
-            "y1": 1, "fillcolor": HIGHLIGHT, "opacity": 0.08, "line": {"width": 0},
-            "layer": "below"}
+    values: dict[str, object] = {"band": (0.5, 0.5), "ylabel": "", "titles": ("", "")}
+    if first is not None:
+        changes, values = _explorer_values(*first)
+        for trace, change in zip((year, span, bars), changes.values(), strict=True):
+            trace.update(change)  # marker holds only the colours: a shallow update is enough
+    band = {"type": "rect", "xref": "x", "yref": "paper", "x0": values["band"][0],
+            "x1": values["band"][1], "y0": 0, "y1": 1, "fillcolor": HIGHLIGHT, "opacity": 0.08,
+            "line": {"width": 0}, "layer": "below"}
     titles = [{"xref": "paper", "yref": "paper", "x": x, "y": 1.02, "xanchor": "center",
-               "yanchor": "bottom", "text": "", "showarrow": False, "font": {"size": 13}}
-              for x in (0.29, 0.84)]
+               "yanchor": "bottom", "text": text, "showarrow": False, "font": {"size": 13}}
+              for x, text in zip((0.29, 0.84), values["titles"], strict=True)]
     layout = {
         "xaxis": {"domain": [0, 0.58], "title": {"text": t("week")}, "zeroline": False},
-        "yaxis": {"rangemode": "tozero", "title": {"text": ""}, "zeroline": False},
+        "yaxis": {"rangemode": "tozero", "title": {"text": values["ylabel"]}, "zeroline": False},
         "xaxis2": {"domain": [0.68, 1], "anchor": "y2", "type": "category",
                    "tickfont": {"size": 10}},
         "yaxis2": {"anchor": "x2", "rangemode": "tozero", "zeroline": False},
@@ -165,22 +208,11 @@ def draw_explorer(figure, series: pd.Series, totals: pd.DataFrame, metric: str, 
                   weeks: tuple[int, int]) -> None:
     """Show ``metric`` per week (``weeks`` highlighted) and its per-channel totals in ``weeks``
     on an :func:`explorer_widget` chart, in one message to the browser."""
-    inside = series.loc[weeks[0]:weeks[1]]
-    span = t("weeks {first}–{last}").format(first=weeks[0], last=weeks[1])
-    name = column_names()[metric]
-    per_channel = totals.drop(index="Total")[metric]
-    colours = [HIGHLIGHT if channel in (gs.ALL_CHANNELS, c) else MUTED for c in per_channel.index]
-    _plotly.update(figure, {
-        0: {"x": series.index.tolist(), "y": series.tolist()},
-        1: {"x": inside.index.tolist(), "y": inside.tolist(), "name": span},
-        2: {"x": per_channel.index.tolist(), "y": per_channel.tolist(),
-            "marker": {"color": colours}, "text": [f"{v:,.0f}" for v in per_channel]},
-    }, layout={
-        "shapes[0].x0": weeks[0] - 0.5, "shapes[0].x1": weeks[1] + 0.5,
-        "yaxis.title.text": axis_labels()[metric],
-        "annotations[0].text": t("{metric} per week: {channel}").format(
-            metric=name, channel=_channel_label(channel)),
-        "annotations[1].text": t("total {metric}, {weeks}").format(metric=name, weeks=span),
+    traces, values = _explorer_values(series, totals, metric, channel, weeks)
+    _plotly.update(figure, traces, layout={
+        "shapes[0].x0": values["band"][0], "shapes[0].x1": values["band"][1],
+        "yaxis.title.text": values["ylabel"],
+        "annotations[0].text": values["titles"][0], "annotations[1].text": values["titles"][1],
     })
 
 

@@ -81,8 +81,16 @@ class SocialRoiExplorer(Explorer):
             rows.append(widgets.HBox([spend, hours]))
         for control in controls.values():
             control.layout, control.style, control.continuous_update = SLIDER_LAYOUT, STYLE, False
-        self._drawn: object = None  # the ROI values the chart was last drawn for
-        self.roi_figure = roi_widget(list(self.channels["channel"]))
+        # The chart is built with its first picture (the widget's opening message carries it):
+        # a browser that drops messages sent while the chart loads still shows the right bars.
+        self.controls = controls  # _recompute reads them before Explorer.__init__ keeps them
+        try:
+            self._recompute()
+        except (TypeError, ValueError):  # refresh() below shows the message
+            self.table = None
+        self.roi_figure = roi_widget(list(self.channels["channel"]), self.table)
+        # the ROI values the chart was last drawn for
+        self._drawn: object = None if self.table is None else self.table["roi_pct"].copy()
         self.table_html = widgets.HTML()
         self.summary = widgets.HTML()
         shared = widgets.HBox(
@@ -99,7 +107,7 @@ class SocialRoiExplorer(Explorer):
         frame["hours"] = [self.controls[f"{c}:hours"].value for c in frame["channel"]]
         return frame
 
-    def update(self) -> None:
+    def _recompute(self) -> None:
         value = social_roi.conversion_value(
             self.controls["ltv"].value, self.controls["conversion_rate"].value
         )
@@ -107,6 +115,10 @@ class SocialRoiExplorer(Explorer):
         self.table = social_roi.roi_table(
             self.inputs(), value, self.controls["hourly_rate"].value, self.conversions_col
         )
+
+    def update(self) -> None:
+        self._recompute()
+        value = self.value_per_conversion
         total = self.table.loc["Total"]
         self.summary.value = (
             f"<b>{t('Value per conversion')}</b> ${value:,.2f} &nbsp; | &nbsp; "
@@ -130,24 +142,45 @@ class SocialRoiExplorer(Explorer):
             self._drawn = roi.copy()
 
 
-def roi_widget(channels: list[str]):
-    """Empty client-side ROI chart: one bar per channel, the dashed break-even line at 0 % and
-    the all-channels line (moved by :func:`draw_roi`), both in the legend."""
-    bars = {"type": "bar", "x": list(channels), "y": [0] * len(channels), "showlegend": False,
-            "uid": "roi", "marker": {"color": [GAIN] * len(channels)}, "text": [""] * len(channels),
-            "textposition": "outside", "textfont": {"size": 11}, "cliponaxis": False,
-            "hovertemplate": "%{x}: %{y:+.1f}%<extra></extra>"}
-    lines = [
-        {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "layer": "above",
-         "line": {"color": "black", "width": 1.5, "dash": "dash"}, "showlegend": True,
-         "name": t("break-even (ROI = 0%)")},
-        {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0, "layer": "above",
-         "line": {"color": TOTAL, "width": 1.5}, "showlegend": True, "name": ""},
-    ]
+def _roi_values(table: pd.DataFrame) -> tuple[dict, dict]:
+    """The bar trace's values and the all-channels line's for a
+    :func:`~marketing_kit.social_roi.roi_table`: bars green above break-even and red below,
+    labelled in percent; the blue line at the Total row's ROI (hidden without a Total row)."""
+    channels = table.drop(index="Total", errors="ignore")
+    roi = channels["roi_pct"]
+    bars = {"x": list(channels.index), "y": roi.tolist(),
+            "marker": {"color": [GAIN if v > 0 else LOSS for v in roi]},
+            "text": [f"{v:+.0f}%" for v in roi]}
+    if "Total" not in table.index:
+        return bars, {"visible": False}
+    total = float(table.loc["Total", "roi_pct"])
+    return bars, {"y0": total, "y1": total, "visible": True,
+                  "name": t("all channels ({roi:+.0f}%)").format(roi=total)}
+
+
+def roi_widget(channels: list[str], table: pd.DataFrame | None = None):
+    """Client-side ROI chart: one bar per channel (trace 0), the dashed break-even line at 0 %
+    (layout shape 0) and the all-channels line (shape 1), both lines in the legend. Built empty
+    or with the first :func:`~marketing_kit.social_roi.roi_table`'s picture (no update message
+    needed to show it); :func:`draw_roi` shows later tables."""
+    bars = {"type": "bar", "x": list(channels), "y": [None] * len(channels),
+            "showlegend": False, "uid": "roi", "marker": {"color": [GAIN] * len(channels)},
+            "text": [""] * len(channels), "textposition": "outside", "textfont": {"size": 11},
+            "cliponaxis": False, "hovertemplate": "%{x}: %{y:+.1f}%<extra></extra>"}
+    total = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0,
+             "layer": "above", "line": {"color": TOTAL, "width": 1.5}, "showlegend": True,
+             "name": "", "visible": False}
+    if table is not None:
+        first_bars, first_total = _roi_values(table)
+        bars.update(first_bars)
+        total.update(first_total)
+    break_even = {"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 0, "y1": 0,
+                  "layer": "above", "line": {"color": "black", "width": 1.5, "dash": "dash"},
+                  "showlegend": True, "name": t("break-even (ROI = 0%)")}
     layout = {"title": {"text": t("Return on investment by channel"), "x": 0.5,
                         "font": {"size": 14}},
               "yaxis": {"title": {"text": t("ROI (%)")}, "ticksuffix": "%", "zeroline": False},
-              "xaxis": {"type": "category"}, "shapes": lines,
+              "xaxis": {"type": "category"}, "shapes": [break_even, total],
               "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.12,
                          "font": {"size": 11}},
               "margin": {"l": 70, "r": 20, "t": 60, "b": 80}}
@@ -155,20 +188,10 @@ def roi_widget(channels: list[str]):
 
 
 def draw_roi(figure, table: pd.DataFrame) -> None:
-    """Show a :func:`~marketing_kit.social_roi.roi_table` on a :func:`roi_widget` chart: bars
-    green above break-even and red below, labelled in percent, the blue line at the Total ROI."""
-    channels = table.drop(index="Total", errors="ignore")
-    roi = channels["roi_pct"]
-    layout: dict[str, object] = {}
-    if "Total" in table.index:
-        total = float(table.loc["Total", "roi_pct"])
-        layout = {"shapes[1].y0": total, "shapes[1].y1": total, "shapes[1].visible": True,
-                  "shapes[1].name": t("all channels ({roi:+.0f}%)").format(roi=total)}
-    else:
-        layout = {"shapes[1].visible": False}
-    _plotly.update(figure, {0: {"x": list(channels.index), "y": roi.tolist(),
-                                "marker": {"color": [GAIN if v > 0 else LOSS for v in roi]},
-                                "text": [f"{v:+.0f}%" for v in roi]}}, layout=layout)
+    """Show a :func:`~marketing_kit.social_roi.roi_table` on a :func:`roi_widget` chart, in one
+    message to the browser."""
+    bars, total = _roi_values(table)
+    _plotly.update(figure, {0: bars}, layout={f"shapes[1].{k}": v for k, v in total.items()})
 
 
 def roi_bar_chart(table: pd.DataFrame) -> Figure:
