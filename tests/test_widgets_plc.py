@@ -85,6 +85,19 @@ def test_initial_state_follows_the_model(app):
     assert chart.figure["data"][MODEL]["y"] == pytest.approx(list(expected))  # what is synced
 
 
+def test_the_chart_is_born_with_its_data(series, monkeypatch):
+    # The first drawing travels with the widget itself (its comm-open state), not in an update
+    # the browser might apply before plotly.js has loaded (issue 23).
+    updates = []
+    monkeypatch.setattr(_plotly, "update", lambda *a, **k: updates.append(a))
+    app = explorer(series, product="color_tv")
+    assert updates == []
+    synced = app.chart.figure["data"]
+    assert synced[MODEL]["y"] == pytest.approx(list(plc.bass_adoptions(0.02, 0.4, 20_000, 20)))
+    assert synced[DATA]["visible"] is True and len(synced[FIT]["y"]) == 20
+    assert app.chart.figure["layout"]["xaxis"]["range"] == [0.5, 20.5]
+
+
 def test_sliders_recompute_curves_peak_and_stages(app):
     traces = app.chart.data
     app.controls["q"].value = 0.9

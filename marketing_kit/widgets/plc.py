@@ -9,6 +9,8 @@ for static use in the notebook.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
@@ -81,13 +83,20 @@ class BassExplorer(Explorer):
             control.style, control.layout = STYLE, LAYOUT
             if hasattr(control, "continuous_update"):
                 control.continuous_update = False
-        self.chart = bass_widget()
+        self.controls = controls
         self.summary = widgets.HTML()
         left = widgets.VBox([controls["p"], controls["q"], controls["m"]])
         right = widgets.VBox([controls["periods"], controls["product"]])
         self.fit: plc.BassFit | None = None
         self._fits: dict[str, plc.BassFit] = {}  # product -> its NLS fit (the data never change)
-        self._sent: dict[int, dict] = {}  # trace -> what it was last given (draw_bass)
+        # The chart is born with the first drawing in it: the browser gets the data with the
+        # widget itself, not in a later update (nothing to lose while plotly.js loads).
+        try:
+            first, xrange = bass_traces(*self._compute())
+        except (TypeError, ValueError):  # refresh() below shows the message
+            first, xrange = {}, None
+        self.chart = bass_widget(first, xrange)
+        self._sent: dict[int, dict] = dict(first)  # trace -> what it was last given (draw_bass)
         super().__init__(controls, [widgets.HBox([left, right]), self.summary, self.chart])
         self.refresh()
 
@@ -98,7 +107,9 @@ class BassExplorer(Explorer):
             return None
         return self.series[self.series["product"] == product].sort_values("t")
 
-    def update(self) -> None:
+    def _compute(self) -> tuple:
+        """Recompute every number and the summary from the controls; return what the chart
+        shows (the arguments of :func:`bass_traces`)."""
         p, q, m = (self.controls[name].value for name in ("p", "q", "m"))
         periods = self.controls["periods"].value
         self.adoptions = plc.bass_adoptions(p, q, m, periods)
@@ -123,12 +134,17 @@ class BassExplorer(Explorer):
                 product=_series_label(product), p=self.fit.p, q=self.fit.q, m=self.fit.m,
                 r2=self.fit.r2, peak=self.fit.peak_time)
         self.summary.value = text
-        draw_bass(self.chart, self.adoptions, self.peak_time, self.stages, m, data, self.fit,
-                  sent=self._sent)
+        return self.adoptions, self.peak_time, self.stages, m, data, self.fit
+
+    def update(self) -> None:
+        draw_bass(self.chart, *self._compute(), sent=self._sent)
 
 
-def bass_widget() -> _plotly.Chart:
-    """Empty client-side two-panel Bass chart for the explorer; :func:`draw_bass` fills it.
+def bass_widget(first: Mapping[int, Mapping] | None = None,
+                xrange: list[float] | None = None) -> _plotly.Chart:
+    """Client-side two-panel Bass chart for the explorer, empty or with ``first`` (trace index
+    -> values, from :func:`bass_traces`) and the x range ``xrange`` in it; :func:`draw_bass`
+    changes it.
 
     Left, new adopters per year: one shaded band per PLC stage (``BANDS``, bars on a hidden
     0-1 axis ``y`` under the curves) and the peak line labelled t* (``PEAK``) behind the model
@@ -161,6 +177,7 @@ def bass_widget() -> _plotly.Chart:
               "legendrank": 5}
     traces = [*bands, peak, model, data, fit,
               {**model, **right, "mode": "lines"}, market, {**data, **right}, {**fit, **right}]
+    traces = [{**trace, **(first or {}).get(index, {})} for index, trace in enumerate(traces)]
     axis = {"tickformat": "d", "title": {"text": t("years since launch (t)")}, "zeroline": False}
     values = {"rangemode": "tozero", "title": {"text": t("thousands")}, "tickformat": ",d"}
     titles = [{"text": f"<b>{text}</b>", "xref": f"{ref} domain", "yref": "paper", "x": 0.5,
@@ -169,7 +186,8 @@ def bass_widget() -> _plotly.Chart:
               for text, ref in ((t("New adopters per year"), "x"),
                                 (t("Cumulative adopters"), "x2"))]
     layout = {
-        "xaxis": {**axis, "domain": list(LEFT), "anchor": "y"},
+        "xaxis": {**axis, "domain": list(LEFT), "anchor": "y",
+                  **({"range": list(xrange)} if xrange else {})},
         "yaxis": {"visible": False, "range": [0, 1], "fixedrange": True},
         "yaxis3": {**values, "anchor": "x", "overlaying": "y", "side": "left",
                    "tickmode": "auto"},  # plotly.js would sync its ticks to the 0-1 axis
@@ -189,11 +207,26 @@ def draw_bass(chart: _plotly.Chart, adoptions: np.ndarray, peak_time: float,
     """Put a model (and optionally a real series with its ``fit``) on a :func:`bass_widget`
     chart in one message: what :func:`bass_chart` draws.
 
-    ``sent`` (the caller's dict, empty at first) remembers what each trace was last given: a
-    trace whose values did not change is left out of the message (a p or q move leaves the
-    series, its fit and often the stage bands as they are), and nothing is sent if nothing
-    changed.
+    ``sent`` (the caller's dict) remembers what each trace was last given: a trace whose values
+    did not change is left out of the message (a p or q move leaves the series, its fit and
+    often the stage bands as they are), and nothing is sent if nothing changed.
     """
+    traces, xrange = bass_traces(adoptions, peak_time, stages, m, data, fit)
+    if sent is not None:
+        traces = {i: values for i, values in traces.items() if not _same(sent.get(i), values)}
+    layout = None if tuple(chart.layout.xaxis.range or ()) == tuple(xrange) else {
+        "xaxis.range": xrange}  # the right panel's x axis matches this one
+    if traces or layout:
+        _plotly.update(chart, traces, layout=layout)
+        if sent is not None:
+            sent.update(traces)
+
+
+def bass_traces(adoptions: np.ndarray, peak_time: float, stages: plc.StageResult, m: float,
+                data: pd.DataFrame | None = None, fit: plc.BassFit | None = None
+                ) -> tuple[dict[int, dict], list[float]]:
+    """The values of every trace of a :func:`bass_widget` chart (trace index -> properties)
+    and the x range of both panels, for a model and optionally a series with its ``fit``."""
     periods = np.arange(1, len(adoptions) + 1)
     right = max(len(adoptions), 0 if data is None else int(data["t"].max()))
     hidden = {"x": [], "y": [], "visible": False}
@@ -225,14 +258,7 @@ def draw_bass(chart: _plotly.Chart, adoptions: np.ndarray, peak_time: float,
             traces[CUM_FIT] = {"x": span, "y": path["cumulative"].to_numpy(), "visible": True}
     xrange = [0.5, right + 0.5]
     traces[MARKET] = {"x": xrange, "y": [m, m]}
-    if sent is not None:
-        traces = {i: values for i, values in traces.items() if not _same(sent.get(i), values)}
-    layout = None if tuple(chart.layout.xaxis.range or ()) == tuple(xrange) else {
-        "xaxis.range": xrange}  # the right panel's x axis matches this one
-    if traces or layout:
-        _plotly.update(chart, traces, layout=layout)
-        if sent is not None:
-            sent.update(traces)
+    return traces, xrange
 
 
 def _same(old: dict | None, new: dict) -> bool:
