@@ -123,7 +123,7 @@ def sensitivity_widget(data: dict[int, dict] | None = None) -> _plotly.Chart:
                         "font": {"size": 13}, "x": 0.5},
               "xaxis": {"title": {"text": t("Retention rate per period (%)")}, "range": [-1, 100]},
               "yaxis": {"title": {"text": t("CLV ($)")}, "zeroline": False},
-              "legend": {"x": 0.01, "y": 0.99, "font": {"size": 11},
+              "legend": {"x": 0.03, "y": 0.99, "font": {"size": 11},
                          "bgcolor": "rgba(255,255,255,0.8)"},
               "margin": {"l": 70, "r": 20, "t": 45, "b": 50}}
     return _plotly.new_figure(traces, layout, width=600, height=340)
@@ -276,7 +276,7 @@ def p_alive_widget(unit: str = "weeks", data: dict[int, dict] | None = None) -> 
               "xaxis": {"title": {"text": t("Time of last purchase t_x ({unit} after the first)")
                                   .format(unit=_unit(unit))}},
               "yaxis": {"title": {"text": "P(alive)"}, "range": [-0.03, 1.03]},
-              "legend": {"x": 0.99, "xanchor": "right", "y": 0.02, "yanchor": "bottom",
+              "legend": {"x": 0.99, "xanchor": "right", "y": 0.05, "yanchor": "bottom",
                          "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)"},
               "margin": {"l": 60, "r": 20, "t": 45, "b": 50}}
     return _plotly.new_figure(traces, layout, width=600, height=340)
