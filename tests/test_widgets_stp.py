@@ -184,6 +184,24 @@ def test_brand_picker_and_ideal_point_update_the_map(app):
     assert len(chart.data[4].x) == 0 and chart.data[4].showlegend is False
 
 
+def test_only_the_shown_tab_holds_its_chart_and_every_chart_stays_current(app):
+    def shown():
+        return [chart for chart in app.tab_charts if any(chart in slot.children
+                                                         for slot in app._slots)]
+
+    assert app.tabs.selected_index == 0 and shown() == [app.profile_chart]
+    assert app.profile_chart in app.tabs.children[0].children[2].children
+    app.controls["brand"].value = "QuickCup"  # the map is off the page, yet updated
+    assert app.map_chart.data[3].x[0] == pytest.approx(app.pmap.coordinates.loc["QuickCup",
+                                                                                "PC1"])
+    app.tabs.selected_index = 2
+    assert shown() == [app.map_chart]
+    assert app.map_chart in app.tabs.children[2].children[1].children
+    app.tabs.selected_index = 1
+    assert shown() == [app.score_chart]
+    assert app.score_chart in app.tabs.children[1].children[1].children[0].children
+
+
 def test_invalid_setting_shows_a_message_instead_of_raising(app):
     z = app.profile_chart.data[0].z
     app.controls["features"].value = ()

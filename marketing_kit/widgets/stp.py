@@ -294,8 +294,8 @@ def map_widget(pmap: stp.PerceptualMap, ideals: pd.DataFrame | None = None) -> _
         "title": {"text": t("Perceptual map (PCA biplot of brand ratings)"), **TITLE},
         "xaxis": {"range": [-limit, limit], "zeroline": False, "title": {
             "text": t("{pc} ({share:.0%} of variance)").format(pc="PC1", share=share["PC1"])}},
-        "yaxis": {"range": [-limit * 0.8, limit * 0.8], "zeroline": False,
-                  "scaleanchor": "x", "scaleratio": 1, "title": {
+        # 620 x 485 px of plot for 2.5 x 2 extents: about one unit per pixel on both axes.
+        "yaxis": {"range": [-limit * 0.8, limit * 0.8], "zeroline": False, "title": {
                       "text": t("{pc} ({share:.0%} of variance)").format(pc="PC2",
                                                                           share=share["PC2"])}},
         "shapes": [{**zero, "x0": -limit, "x1": limit, "y0": 0, "y1": 0},
@@ -349,7 +349,8 @@ class StpExplorer(Explorer):
     Charts (client-side, updated in place): ``profile_chart`` (trace 0: the heatmap of
     ``segmentation.relative``), ``score_chart`` (trace 0: the bars of ``ranking["score"]``, best
     on top) and ``map_chart`` (traces :data:`MAP_TRACES`: attribute labels, the other brands,
-    the nearest-competitor line, the highlighted brand and the picked ideal point).
+    the nearest-competitor line, the highlighted brand and the picked ideal point). Only the
+    shown tab's chart is in the page (``tabs.selected_index``); all three stay up to date.
     """
 
     def __init__(self, survey: pd.DataFrame, features: list[str], ratings: pd.DataFrame,
@@ -396,17 +397,33 @@ class StpExplorer(Explorer):
         self.summary = widgets.HTML()
         self.ranking_html = widgets.HTML()
         weight_box = widgets.VBox([controls[f"w:{c}"] for c in stp.CRITERIA])
-        tabs = widgets.Tab(children=[
+        # One slot per tab; only the shown tab's slot holds its chart (see _show_tab_chart).
+        self.tab_charts = (self.profile_chart, self.score_chart, self.map_chart)
+        self._slots = tuple(widgets.Box() for _ in self.tab_charts)
+        self.tabs = widgets.Tab(children=[
             widgets.VBox([widgets.HBox([controls["k"], controls["features"]]), self.summary,
-                          self.profile_chart]),
-            widgets.HBox([weight_box, widgets.VBox([self.score_chart, self.ranking_html])]),
+                          self._slots[0]]),
+            widgets.HBox([weight_box, widgets.VBox([self._slots[1], self.ranking_html])]),
             widgets.VBox([widgets.HBox([controls["brand"], controls["ideal"]]),
-                          self.map_chart]),
+                          self._slots[2]]),
         ])
         for index, title in enumerate((t("Segmentation"), t("Targeting"), t("Positioning"))):
-            tabs.set_title(index, title)
-        super().__init__(controls, [tabs])
+            self.tabs.set_title(index, title)
+        super().__init__(controls, [self.tabs])
+        self.tabs.observe(self._show_tab_chart, names="selected_index")
+        self._show_tab_chart()
         self.refresh()
+
+    def _show_tab_chart(self, change: object = None) -> None:
+        """Put the shown tab's chart in its slot and take the others out of the page.
+
+        A tab that is not shown is ``display: none`` in the browser, and plotly.js cannot lay
+        out a chart it cannot measure. A chart taken out of the page keeps its figure (every
+        chart is kept up to date): put back, its new view draws the current figure at once.
+        """
+        shown = self.tabs.selected_index
+        for index, (slot, chart) in enumerate(zip(self._slots, self.tab_charts, strict=True)):
+            slot.children = (chart,) if index == shown else ()
 
     def weights(self) -> dict[str, float]:
         """The targeting weights as set by the sliders (not yet normalised)."""
