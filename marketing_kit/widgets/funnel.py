@@ -106,7 +106,7 @@ def funnel_widget(actual: pd.DataFrame, title: str,
               "yaxis": {"tickvals": positions, "ticktext": [t(str(s)) for s in actual.index],
                         "range": [-0.6, len(actual) - 0.4], "showline": False, "ticks": "",
                         "zeroline": False},
-              "legend": {"x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "bottom",
+              "legend": {"x": 1.0, "y": 1.0, "xanchor": "right", "yanchor": "top",
                          "font": {"size": 11}},
               "bargap": 0, "margin": {"l": 100, "r": 20, "t": 45, "b": 10}}
     first = _funnel_traces(scenario, widest)
@@ -259,6 +259,7 @@ def timeline_widget(timeline: pd.DataFrame | None = None, contacts: pd.DataFrame
               "xaxis": {"type": "date", "range": ["2025-01-01", "2025-12-31"],
                         "showgrid": True, "gridcolor": "#e0e0e0"},
               "yaxis": {"tickvals": [], "ticktext": [], "tickfont": {"size": 11},
+                        "ticklabelstandoff": 8,
                         "zeroline": False, "showgrid": True, "gridcolor": "#f2f2f2"},
               "legend": {"title": {"text": t("ABM stage")}, "itemsizing": "constant",
                          "x": 1.02, "y": 1.0, "yanchor": "top", "font": {"size": 11}},
