@@ -37,6 +37,33 @@ def test_initial_state_matches_the_package(app, survey):
     assert app.message.value == ""
 
 
+def test_charts_open_with_their_first_picture(survey, monkeypatch):
+    # An update sent while the browser still loads a new chart's module can be lost: each chart
+    # is built with its data (the comm_open carries it), and nothing is sent right after.
+    sent = []
+    monkeypatch.setattr(_plotly, "update", lambda *args, **kwargs: sent.append(args))
+    app = explorer(survey, BASES, datasets.load("stp_brand_ratings"),
+                   datasets.load("stp_ideal_points"), brand="Mokka House")
+    assert sent == []
+    heat = app.profile_chart.figure["data"][0]  # the synced state, as the browser gets it
+    assert np.allclose(np.array(heat["z"], dtype=float), app.segmentation.relative.to_numpy())
+    bars = app.score_chart.figure["data"][0]
+    assert bars["x"] == pytest.approx(app.ranking["score"].tolist())
+    line = app.map_chart.figure["data"][2]
+    assert line["name"] == "nearest competitor: {} ({:.2f})".format(*app.nearest)
+
+
+def test_invalid_first_settings_show_a_message_beside_empty_charts(survey):
+    targeting = {"growth": "no_such_column", "margin": "spend_per_visit",
+                 "competition": "brands_used", "fit": "considers_mokka"}
+    app = explorer(survey, BASES, datasets.load("stp_brand_ratings"),
+                   datasets.load("stp_ideal_points"), targeting=targeting)
+    assert "no_such_column" in app.message.value
+    assert len(app.profile_chart.data[0].z or ()) == 0 and len(app.score_chart.data[0].x) == 0
+    assert len(app.map_chart.data) == len(MAP_TRACES) and len(app.map_chart.data[1].x) == 0
+    assert app.tabs.children[0].children[2].children == (app.profile_chart,)
+
+
 def test_profile_chart_shows_the_relative_profile(app):
     seg = app.segmentation
     heat = app.profile_chart.data[0]

@@ -205,8 +205,31 @@ def biplot(pmap: stp.PerceptualMap, highlight: str | None = None,
     return figure
 
 
-def profile_widget() -> _plotly.Chart:
-    """Empty client-side profile heatmap (segments x bases, market SDs, values written in)."""
+def _filled(traces: list[dict], layout: dict, values: tuple[dict, dict] | None) -> None:
+    """Put a chart's first picture (``(trace index -> properties, layout)``) into its dicts,
+    so the chart opens with it: no update right after construction (an update sent while the
+    browser still loads the chart's module can be lost)."""
+    if values is not None:
+        for index, properties in values[0].items():
+            traces[index].update(properties)
+        layout.update(values[1])
+
+
+def _profile_values(relative: pd.DataFrame, sizes: pd.Series | None,
+                    names: dict | None) -> tuple[dict, dict]:
+    values = relative.to_numpy(dtype=float)
+    limit = _colour_limit(values)
+    return ({0: {"z": values.tolist(), "x": [str(c) for c in relative.columns],
+                 "y": _row_labels(relative, sizes, names),
+                 "text": [[f"{v:+.1f}" for v in row] for row in values],
+                 "zmin": -limit, "zmax": limit}},
+            {"height": 170 + 34 * len(relative)})
+
+
+def profile_widget(relative: pd.DataFrame | None = None, sizes: pd.Series | None = None,
+                   names: dict | None = None) -> _plotly.Chart:
+    """Client-side profile heatmap (segments x bases, market SDs, values written in) showing
+    ``relative`` (a :func:`~marketing_kit.stp.relative_profile`), or empty without it."""
     heat = {"type": "heatmap", "z": [], "x": [], "y": [], "text": [], "texttemplate": "%{text}",
             "textfont": {"size": 11}, "colorscale": "RdBu_r", "zmid": 0, "zmin": -1.5,
             "zmax": 1.5, "xgap": 1, "ygap": 1,
@@ -218,24 +241,31 @@ def profile_widget() -> _plotly.Chart:
               "xaxis": {"type": "category", "tickangle": -35, "automargin": True},
               "yaxis": {"type": "category", "autorange": "reversed", "automargin": True},
               "margin": {"l": 20, "r": 20, "t": 45, "b": 20}}
+    _filled([heat], layout, None if relative is None else _profile_values(relative, sizes,
+                                                                          names))
     return _plotly.new_figure([heat], layout, width=820, height=320)
 
 
 def draw_profile(chart: _plotly.Chart, relative: pd.DataFrame, sizes: pd.Series | None = None,
                  names: dict | None = None) -> None:
     """Show a :func:`~marketing_kit.stp.relative_profile` on a :func:`profile_widget` chart."""
-    values = relative.to_numpy(dtype=float)
-    limit = _colour_limit(values)
-    _plotly.update(chart, {0: {
-        "z": values.tolist(), "x": [str(c) for c in relative.columns],
-        "y": _row_labels(relative, sizes, names),
-        "text": [[f"{v:+.1f}" for v in row] for row in values],
-        "zmin": -limit, "zmax": limit}},
-        layout={"height": 170 + 34 * len(relative)})
+    traces, layout = _profile_values(relative, sizes, names)
+    _plotly.update(chart, traces, layout=layout)
 
 
-def scorecard_widget() -> _plotly.Chart:
-    """Empty client-side targeting scorecard: horizontal score bars, the target in green."""
+def _scorecard_values(table: pd.DataFrame, names: dict | None) -> tuple[dict, dict]:
+    scores = table["score"].to_numpy(dtype=float)
+    return ({0: {"x": scores.tolist(), "y": _segment_labels(table.index, names),
+                 "text": [f"{v:.1f}" for v in scores],
+                 "marker": {"color": ["#2e7d32" if r == 1 else "#90a4ae"
+                                      for r in table["rank"]]}}},
+            {"height": 110 + 38 * len(table)})
+
+
+def scorecard_widget(table: pd.DataFrame | None = None,
+                     names: dict | None = None) -> _plotly.Chart:
+    """Client-side targeting scorecard: horizontal score bars, the target in green, showing an
+    :func:`~marketing_kit.stp.attractiveness` ``table`` best on top (empty without it)."""
     bars = {"type": "bar", "orientation": "h", "x": [], "y": [], "text": [],
             "textposition": "outside", "cliponaxis": False, "marker": {"color": []},
             "textfont": {"size": 11}, "hovertemplate": "%{y}: %{x:.1f}<extra></extra>"}
@@ -243,25 +273,46 @@ def scorecard_widget() -> _plotly.Chart:
               "xaxis": {"range": [0, 105], "title": {"text": t("attractiveness score (0-100)")}},
               "yaxis": {"type": "category", "autorange": "reversed", "automargin": True},
               "margin": {"l": 20, "r": 30, "t": 45, "b": 50}}
+    _filled([bars], layout, None if table is None else _scorecard_values(table, names))
     return _plotly.new_figure([bars], layout, width=560, height=300)
 
 
 def draw_scorecard(chart: _plotly.Chart, table: pd.DataFrame, names: dict | None = None) -> None:
     """Show an :func:`~marketing_kit.stp.attractiveness` table on a :func:`scorecard_widget`
     chart, best segment on top (rank 1 in green)."""
-    scores = table["score"].to_numpy(dtype=float)
-    _plotly.update(chart, {0: {
-        "x": scores.tolist(), "y": _segment_labels(table.index, names),
-        "text": [f"{v:.1f}" for v in scores],
-        "marker": {"color": ["#2e7d32" if r == 1 else "#90a4ae" for r in table["rank"]]}}},
-        layout={"height": 110 + 38 * len(table)})
+    traces, layout = _scorecard_values(table, names)
+    _plotly.update(chart, traces, layout=layout)
 
 
-def map_widget(pmap: stp.PerceptualMap, ideals: pd.DataFrame | None = None) -> _plotly.Chart:
+def _map_values(pmap: stp.PerceptualMap, highlight: str,
+                ideals: pd.DataFrame | None) -> tuple[dict, dict]:
+    coords = pmap.coordinates
+    rival, gap = stp.nearest_competitor(pmap, highlight)
+    others = coords.drop(index=highlight)
+    here, there = coords.loc[highlight], coords.loc[rival]
+    stars = ideals if ideals is not None else coords.iloc[:0]
+    return ({
+        1: {"x": others["PC1"].tolist(), "y": others["PC2"].tolist(),
+            "text": [str(b) for b in others.index]},
+        2: {"x": [here["PC1"], there["PC1"]], "y": [here["PC2"], there["PC2"]],
+            "name": t("nearest competitor: {rival} ({gap:.2f})").format(rival=rival, gap=gap)},
+        # Label on the side of the point away from the map's centre, so it never sits on (0, 0).
+        3: {"x": [here["PC1"]], "y": [here["PC2"]], "text": [f"<b>{highlight}</b>"],
+            "textposition": "bottom right" if here["PC1"] >= 0 else "bottom left"},
+        4: {"x": stars["PC1"].tolist(), "y": stars["PC2"].tolist(),
+            "text": [t("ideal: {name}").format(name=name) for name in stars.index],
+            "showlegend": len(stars) > 0},
+    }, {})
+
+
+def map_widget(pmap: stp.PerceptualMap, ideals: pd.DataFrame | None = None,
+               highlight: str | None = None,
+               shown: pd.DataFrame | None = None) -> _plotly.Chart:
     """Client-side perceptual map of ``pmap``: loading arrows, attribute labels and zero lines
     drawn once; the brand, highlight, nearest-competitor and ideal traces (:data:`MAP_TRACES`)
-    start empty and are filled by :func:`draw_map`. The axes are sized for the brands and every
-    point of ``ideals`` (map coordinates), so picking an ideal point does not rescale the map.
+    show ``highlight`` and the ideal points ``shown`` as :func:`draw_map` does (empty without
+    ``highlight``). The axes are sized for the brands and every point of ``ideals`` (map
+    coordinates), so picking an ideal point does not rescale the map.
     """
     extent = _map_extent(pmap, ideals)
     arrows = _arrows(pmap.loadings, extent)
@@ -275,11 +326,11 @@ def map_widget(pmap: stp.PerceptualMap, ideals: pd.DataFrame | None = None) -> _
               "hovertemplate": "%{text}: (%{x:.2f}, %{y:.2f})<extra></extra>"}
     rival = {"type": "scatter", "mode": "lines", "x": [], "y": [], "uid": MAP_TRACES[2],
              "line": {"color": HIGHLIGHT, "dash": "dash", "width": 2}, "hoverinfo": "skip"}
-    highlight = {"type": "scatter", "mode": "markers+text", "x": [], "y": [], "text": [],
-                 "uid": MAP_TRACES[3], "showlegend": False,
-                 "marker": {"size": 13, "color": HIGHLIGHT, "line": {"color": "black", "width": 1}},
-                 "textfont": {"color": "#b71c1c", "size": 13},
-                 "hovertemplate": "%{text}: (%{x:.2f}, %{y:.2f})<extra></extra>"}
+    point = {"type": "scatter", "mode": "markers+text", "x": [], "y": [], "text": [],
+             "uid": MAP_TRACES[3], "showlegend": False,
+             "marker": {"size": 13, "color": HIGHLIGHT, "line": {"color": "black", "width": 1}},
+             "textfont": {"color": "#b71c1c", "size": 13},
+             "hovertemplate": "%{text}: (%{x:.2f}, %{y:.2f})<extra></extra>"}
     ideal = {"type": "scatter", "mode": "markers+text", "x": [], "y": [], "text": [],
              "uid": MAP_TRACES[4], "name": t("ideal point(s)"), "textposition": "bottom right",
              "showlegend": False,
@@ -308,8 +359,9 @@ def map_widget(pmap: stp.PerceptualMap, ideals: pd.DataFrame | None = None) -> _
                    "bgcolor": "rgba(255,255,255,0.8)", "font": {"size": 11}},
         "margin": {"l": 60, "r": 20, "t": 45, "b": 50},
     }
-    return _plotly.new_figure([labels, brands, rival, highlight, ideal], layout,
-                              width=700, height=580)
+    traces = [labels, brands, rival, point, ideal]
+    _filled(traces, layout, None if highlight is None else _map_values(pmap, highlight, shown))
+    return _plotly.new_figure(traces, layout, width=700, height=580)
 
 
 def draw_map(chart: _plotly.Chart, pmap: stp.PerceptualMap, highlight: str,
@@ -317,23 +369,8 @@ def draw_map(chart: _plotly.Chart, pmap: stp.PerceptualMap, highlight: str,
     """Highlight ``highlight`` and link it to its nearest competitor on a :func:`map_widget`
     chart; ``ideals`` (coordinates from :func:`marketing_kit.stp.project`, or None) are the
     stars."""
-    coords = pmap.coordinates
-    rival, gap = stp.nearest_competitor(pmap, highlight)
-    others = coords.drop(index=highlight)
-    here, there = coords.loc[highlight], coords.loc[rival]
-    stars = ideals if ideals is not None else coords.iloc[:0]
-    _plotly.update(chart, {
-        1: {"x": others["PC1"].tolist(), "y": others["PC2"].tolist(),
-            "text": [str(b) for b in others.index]},
-        2: {"x": [here["PC1"], there["PC1"]], "y": [here["PC2"], there["PC2"]],
-            "name": t("nearest competitor: {rival} ({gap:.2f})").format(rival=rival, gap=gap)},
-        # Label on the side of the point away from the map's centre, so it never sits on (0, 0).
-        3: {"x": [here["PC1"]], "y": [here["PC2"]], "text": [f"<b>{highlight}</b>"],
-            "textposition": "bottom right" if here["PC1"] >= 0 else "bottom left"},
-        4: {"x": stars["PC1"].tolist(), "y": stars["PC2"].tolist(),
-            "text": [t("ideal: {name}").format(name=name) for name in stars.index],
-            "showlegend": len(stars) > 0},
-    })
+    traces, layout = _map_values(pmap, highlight, ideals)
+    _plotly.update(chart, traces, layout=layout)
 
 
 class StpExplorer(Explorer):
@@ -390,16 +427,15 @@ class StpExplorer(Explorer):
                 control.continuous_update = False
         self._cache: dict[tuple, tuple[stp.Segmentation, dict, pd.DataFrame]] = {}
         self._drawn: dict[str, object] = {}  # chart -> the inputs it was last drawn for
-        self.profile_chart = profile_widget()
-        self.score_chart = scorecard_widget()
-        all_ideals = stp.project(self.pmap, self.ideals) if self.ideals is not None else None
-        self.map_chart = map_widget(self.pmap, all_ideals)
+        # The charts are built by the first update, with their first picture (see _filled).
+        self.profile_chart = self.score_chart = self.map_chart = None
+        self._all_ideals = (stp.project(self.pmap, self.ideals) if self.ideals is not None
+                            else None)
         self.summary = widgets.HTML()
         self.ranking_html = widgets.HTML()
         weight_box = widgets.VBox([controls[f"w:{c}"] for c in stp.CRITERIA])
         # One slot per tab; only the shown tab's slot holds its chart (see _show_tab_chart).
-        self.tab_charts = (self.profile_chart, self.score_chart, self.map_chart)
-        self._slots = tuple(widgets.Box() for _ in self.tab_charts)
+        self._slots = tuple(widgets.Box() for _ in range(3))
         self.tabs = widgets.Tab(children=[
             widgets.VBox([widgets.HBox([controls["k"], controls["features"]]), self.summary,
                           self._slots[0]]),
@@ -410,9 +446,17 @@ class StpExplorer(Explorer):
         for index, title in enumerate((t("Segmentation"), t("Targeting"), t("Positioning"))):
             self.tabs.set_title(index, title)
         super().__init__(controls, [self.tabs])
+        self.refresh()
+        # Invalid first settings (the message says why): empty charts, drawn by the next update.
+        if self.profile_chart is None:
+            self.profile_chart = profile_widget()
+        if self.score_chart is None:
+            self.score_chart = scorecard_widget()
+        if self.map_chart is None:
+            self.map_chart = map_widget(self.pmap, self._all_ideals)
+        self.tab_charts = (self.profile_chart, self.score_chart, self.map_chart)
         self.tabs.observe(self._show_tab_chart, names="selected_index")
         self._show_tab_chart()
-        self.refresh()
 
     def _show_tab_chart(self, change: object = None) -> None:
         """Put the shown tab's chart in its slot and take the others out of the page.
@@ -449,14 +493,20 @@ class StpExplorer(Explorer):
                 "<b>mean silhouette {silhouette:.3f}</b> (inertia {inertia:,.0f})").format(
                 k=k, bases=len(features), n=int(sizes.sum()), silhouette=seg.silhouette,
                 inertia=seg.inertia)
-            draw_profile(self.profile_chart, seg.relative, sizes, self.names)
+            if self.profile_chart is None:
+                self.profile_chart = profile_widget(seg.relative, sizes, self.names)
+            else:
+                draw_profile(self.profile_chart, seg.relative, sizes, self.names)
             self._drawn["profile"] = seg
 
         ranking = stp.attractiveness(self.inputs, self.weights())
         drawn = self._drawn.get("score")
         if drawn is None or drawn[0] is not seg or not ranking.equals(drawn[1]):
             self.ranking = ranking
-            draw_scorecard(self.score_chart, ranking, self.names)
+            if self.score_chart is None:
+                self.score_chart = scorecard_widget(ranking, self.names)
+            else:
+                draw_scorecard(self.score_chart, ranking, self.names)
             self._drawn["score"] = (seg, ranking)
             shown = ranking.assign(name=[self.names[s] for s in ranking.index])
             self.ranking_html.value = shown[["name", "score", "rank"]].rename(
@@ -471,7 +521,10 @@ class StpExplorer(Explorer):
                 row = self.ideals.loc[ideal]
                 ideal_coords = stp.project(self.pmap, row.to_frame().T)
                 self.ideal_gaps = stp.ideal_distances(self.pmap, row)
-            draw_map(self.map_chart, self.pmap, brand, ideal_coords)
+            if self.map_chart is None:
+                self.map_chart = map_widget(self.pmap, self._all_ideals, brand, ideal_coords)
+            else:
+                draw_map(self.map_chart, self.pmap, brand, ideal_coords)
             self._drawn["map"] = (brand, ideal)
 
 
