@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import ipywidgets as widgets
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -278,23 +279,26 @@ def _timeline_traces(timeline: pd.DataFrame, contacts: pd.DataFrame,
     :func:`timeline_widget` for one account's :func:`~marketing_kit.abm.touch_timeline` and its
     committee ``contacts``; members without a touch keep an empty row. The hover text names
     the member, time, kind and channel of each touch (kind and channel as in the data)."""
-    roles = contacts["role"].map(lambda role: t(str(role)))
-    labels = pd.Series((roles + " (" + contacts["contact_id"] + ")").to_numpy(),
-                       index=contacts["contact_id"].to_numpy())
-    rows = pd.Series(range(len(labels)), index=labels.index)
+    roles = [t(str(role)) for role in contacts["role"]]
+    labels = {c: f"{role} ({c})" for role, c in zip(roles, contacts["contact_id"], strict=True)}
+    rows = {c: float(i) for i, c in enumerate(labels)}
+    ids = timeline["contact_id"].tolist()
+    hover = [f"{labels.get(c, c)}<br>{when:%Y-%m-%d %H:%M} · {kind} · {channel}"
+             for c, when, kind, channel in zip(ids, timeline["timestamp"], timeline["kind"],
+                                               timeline["channel"], strict=True)]
+    stages = timeline["stage"].to_numpy()
+    times = timeline["timestamp"].to_numpy()
+    row = np.array([rows.get(c, np.nan) for c in ids], dtype=float)
+    weight = timeline["weight"].to_numpy(dtype=float)
     traces = {}
     for index, stage in enumerate(STAGE_COLOURS):
-        part = timeline[timeline["stage"] == stage]
-        hover = (part["contact_id"].map(labels).fillna(part["contact_id"]) + "<br>"
-                 + part["timestamp"].dt.strftime("%Y-%m-%d %H:%M") + " · "
-                 + part["kind"].astype(str) + " · " + part["channel"].astype(str))
-        traces[index] = {"x": part["timestamp"].to_numpy(),
-                         "y": part["contact_id"].map(rows).to_numpy(dtype=float),
-                         "marker": {"size": part["weight"].to_numpy(dtype=float)},
-                         "text": hover.tolist(), "showlegend": not part.empty}
+        mine = stages == stage
+        traces[index] = {"x": times[mine], "y": row[mine], "marker": {"size": weight[mine]},
+                         "text": [h for h, keep in zip(hover, mine, strict=True) if keep],
+                         "showlegend": bool(mine.any())}
     count = len(labels)
     layout = {"title": {"text": title},
-              "yaxis": {"tickvals": list(range(count)), "ticktext": labels.tolist(),
+              "yaxis": {"tickvals": list(range(count)), "ticktext": list(labels.values()),
                         "range": [count - 0.4, -0.6]},
               "height": int(32 * count + 120)}
     return traces, layout
