@@ -77,7 +77,7 @@ class AttributionExplorer(Explorer):
         boxes = []
         for name in self.order:
             box = widgets.Checkbox(
-                value=True, description=name, indent=False, layout=widgets.Layout(width="150px")
+                value=True, description=name, indent=False, layout=widgets.Layout(width="165px")
             )
             controls[f"keep:{name}"] = box
             boxes.append(box)
@@ -146,7 +146,8 @@ class AttributionExplorer(Explorer):
         hover = [f"{money.get(c, '')}{before[c]:,.0f} → {money.get(c, '')}{after[c]:,.0f}"
                  for c in CUT_COLUMNS]
         _plotly.update(self.cut_figure, {0: {
-            "y": shares, "text": [f"{v:.0f}%" for v in shares], "hovertext": hover}},
+            "x": _cut_labels(), "y": shares, "text": [f"{v:.0f}%" for v in shares],
+            "hovertext": hover}},
             layout={"title.text": t("Keeping {kept} of {total} channels").format(
                 kept=len(kept), total=len(self.order))})
 
@@ -167,8 +168,7 @@ class AttributionExplorer(Explorer):
 def credit_widget(order: list[str]):
     """Empty client-side chart of attributed conversions per channel (``order`` top to bottom),
     with a legend of the funnel-stage colours and of grey for dropped channels."""
-    bars = {"type": "bar", "orientation": "h", "x": [0.0] * len(order), "y": list(order),
-            "showlegend": False, "marker": {"color": [DROPPED_COLOUR] * len(order)},
+    bars = {"type": "bar", "orientation": "h", "x": [], "y": [], "showlegend": False,
             "textposition": "outside", "textfont": {"size": 10}, "cliponaxis": False,
             "hovertemplate": "%{y}: %{x:,.0f}<extra></extra>"}
     keys = [{"type": "bar", "orientation": "h", "x": [None], "y": [None], "name": t(stage),
@@ -185,12 +185,16 @@ def credit_widget(order: list[str]):
     return _plotly.new_figure([bars, *keys], layout, width=540, height=380)
 
 
+def _cut_labels() -> list[str]:
+    """The right chart's bars, in :data:`CUT_COLUMNS` order (two lines each)."""
+    return [t(label).replace(" ", "<br>", 1) for label in
+            ("conversions (Markov)", "monthly cost", "qualified leads")]
+
+
 def cut_widget():
     """Empty client-side chart of the share of today's conversions (Markov removal), monthly cost
     and qualified leads a cut keeps, with a dashed line at today's level (100 %)."""
-    labels = [t(label).replace(" ", "<br>", 1) for label in
-              ("conversions (Markov)", "monthly cost", "qualified leads")]
-    bars = {"type": "bar", "x": labels, "y": [0.0] * len(labels), "showlegend": False,
+    bars = {"type": "bar", "x": [], "y": [], "showlegend": False,
             "marker": {"color": list(CUT_COLOURS)}, "textposition": "outside",
             "textfont": {"size": 10}, "cliponaxis": False,
             "hovertemplate": "%{x}: %{y:.0f}%<br>%{hovertext}<extra></extra>"}
