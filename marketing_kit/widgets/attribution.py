@@ -85,7 +85,8 @@ class AttributionExplorer(Explorer):
         self.cut_figure = cut_widget()
         self.summary = widgets.HTML()
         self.table_html = widgets.HTML()
-        checklist = widgets.VBox([widgets.HTML(f"<b>{t('Keep channel')}</b>"), *boxes])
+        checklist = widgets.VBox([widgets.HTML(f"<b>{t('Keep channel')}</b>"), *boxes],
+                                 layout=widgets.Layout(min_width="170px"))  # never squeezed
         super().__init__(
             controls,
             [
@@ -182,7 +183,7 @@ def credit_widget(order: list[str]):
               "legend": {"orientation": "h", "x": 0.5, "xanchor": "center", "y": -0.2,
                          "font": {"size": 10}},
               "margin": {"l": 95, "r": 30, "t": 45, "b": 90}}
-    return _plotly.new_figure([bars, *keys], layout, width=540, height=380)
+    return _plotly.new_figure([bars, *keys], layout, width=500, height=380)
 
 
 def _cut_labels() -> list[str]:
@@ -204,7 +205,7 @@ def cut_widget():
               "shapes": [{"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": 100,
                           "y1": 100, "line": {"color": "black", "width": 1, "dash": "dash"}}],
               "margin": {"l": 60, "r": 15, "t": 45, "b": 90}}
-    return _plotly.new_figure([bars], layout, width=330, height=380)
+    return _plotly.new_figure([bars], layout, width=310, height=380)
 
 
 def explorer(
