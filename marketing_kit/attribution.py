@@ -134,7 +134,7 @@ def check_position_weights(position_weights: Sequence[float]) -> tuple[float, fl
         raise ValueError(wanted)
     first, middle, last = (val.check_number(f"position_weights[{i}]", w, low=0, high=1)
                            for i, w in enumerate(position_weights))
-    if not np.isclose(first + middle + last, 1.0, atol=1e-9):
+    if not np.isclose(first + middle + last, 1.0, rtol=0.0, atol=1e-9):
         raise ValueError(f"position_weights must sum to 1, got {position_weights!r} "
                          f"(sum {first + middle + last:g})")
     if first + last == 0:

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from functools import cache
 
 import anywidget
+import ipywidgets as widgets
 import plotly.graph_objects as go
 import plotly.io as pio
 import traitlets
@@ -42,42 +43,92 @@ BASE_LAYOUT = {
     "hovermode": "closest",
 }
 
-# The view: plotly.js is evaluated once per page (window.Plotly), then every draw is a
-# Plotly.react of the current figure with the template sent once beside it.
-RENDER_JS = """
+# anywidget (0.11) gives a widget's module 2 s to load and initialise; after that it fails the
+# model and drops every later message. A module carrying plotly.js (5 MB) went dead on a busy
+# machine, and so did small modules while the browser parsed one 5 MB state per chart (issue 23).
+# So plotly.js travels once per kernel, in a model of its own (:class:`PlotlySource`) that needs
+# no message after it opens, and each Chart's module is a few lines. plotly.js is run (as a
+# script: no time limit) by the first view drawn, by which time the charts of that output have
+# opened; every view awaits that one load, then draws the current figure with
+# ``Plotly.react`` at first draw and at every change, the template sent once beside it.
+_SHARED_JS = """
+function plotlyState() {
+  if (!window.__marketingKitPlotly) {
+    const state = { plotly: null };
+    state.source = new Promise(resolve => { state.setSource = resolve; });
+    window.__marketingKitPlotly = state;
+  }
+  return window.__marketingKitPlotly;
+}
+"""
+SOURCE_JS = _SHARED_JS + """
 export default {
-  render({ model, el }) {
-    const Plotly = window.Plotly;
+  initialize({ model }) { plotlyState().setSource(model.get("plotly_js")); },
+};
+"""
+RENDER_JS = _SHARED_JS + """
+function loadPlotly() {
+  const state = plotlyState();
+  if (!state.plotly) {
+    state.plotly = window.Plotly ? Promise.resolve(window.Plotly)
+      : state.source.then(source => new Promise((resolve, reject) => {
+          const script = document.createElement("script");
+          script.src = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+          script.onload = () => resolve(window.Plotly);
+          script.onerror = () => reject(new Error("marketing-kit: plotly.js did not load"));
+          document.head.appendChild(script);
+        }));
+  }
+  return state.plotly;
+}
+
+export default {
+  async render({ model, el }) {
+    const Plotly = await loadPlotly();
+    let live = true;
     const draw = () => {
+      if (!live) return;
       const figure = model.get("figure");
       const layout = { ...figure.layout, template: model.get("template") };
       Plotly.react(el, figure.data, layout, { displaylogo: false, responsive: false });
     };
     draw();
     model.on("change:figure", draw);
-    return () => { model.off("change:figure", draw); Plotly.purge(el); };
+    return () => { live = false; model.off("change:figure", draw); Plotly.purge(el); };
   },
 };
 """
 
 
+class PlotlySource(anywidget.AnyWidget):
+    """plotly.js (from the plotly wheel, so charts work offline), sent to the browser once per
+    kernel; never displayed. Every :class:`Chart` refers to it, so it opens first."""
+
+    _esm = SOURCE_JS
+    plotly_js = traitlets.Unicode().tag(sync=True)
+
+
 @cache
-def _esm() -> str:
-    return "if (!window.Plotly) {\n" + get_plotlyjs() + "\n}\n" + RENDER_JS
+def plotly_source() -> PlotlySource:
+    """The kernel's one :class:`PlotlySource`."""
+    return PlotlySource(plotly_js=get_plotlyjs())
 
 
 class Chart(anywidget.AnyWidget):
     """A plotly figure as a widget: ``data`` and ``layout`` are the figure's; change them inside
     :meth:`batch_update` (or with :func:`update`) and the browser redraws once."""
 
+    _esm = RENDER_JS
     figure = traitlets.Dict().tag(sync=True)
     template = traitlets.Dict().tag(sync=True)
+    source = traitlets.Instance(PlotlySource).tag(sync=True, **widgets.widget_serialization)
 
     def __init__(self, figure: go.Figure) -> None:
         if not isinstance(figure, go.Figure):
             raise TypeError(f"figure must be a plotly.graph_objects.Figure; got {type(figure)}")
         self._figure = figure
-        super().__init__(_esm=_esm(), template=pio.templates[TEMPLATE].layout.to_plotly_json(),
+        super().__init__(source=plotly_source(),
+                         template=pio.templates[TEMPLATE].layout.to_plotly_json(),
                          figure=self._json())
 
     @property
