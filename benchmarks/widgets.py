@@ -4,7 +4,9 @@ Every :class:`~marketing_kit.widgets._base.Explorer` subclass in ``marketing_kit
 found by walking the package; each is built the way its solution notebook builds it (the
 ``RECIPES`` below) and every control is moved in turn to another valid value. The observers run
 synchronously, so the time around ``control.value = x`` is the time until the new numbers and the
-new PNGs sit on the widget (the browser still has to decode the image; that is not counted).
+new chart data (a plotly ``Chart``'s figure, or a PNG for the explorers that still draw one) sit on
+the widget; the browser's drawing is not counted (``benchmarks/explorers_browser.py`` counts it).
+For a plotly explorer the ``legacy PNG`` and ``compute only`` runs equal ``current``.
 
 Each explorer runs three times in the same invocation, each time freshly built (so caches an
 explorer fills in one pass do not flatter the next):
