@@ -41,3 +41,24 @@ def isolated_jupyter_dirs(tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
         yield base
     os.environ.pop("NBGRADER_EXECUTION", None)
+
+
+@pytest.fixture
+def opened_charts(monkeypatch: pytest.MonkeyPatch) -> list[dict]:
+    """The figure each plotly Chart is created (and its comm opened) with, in order.
+
+    A browser that drops the messages sent while a chart's module loads still draws this state,
+    so explorer tests check that it already holds the first picture.
+    """
+    from marketing_kit.widgets import _plotly
+
+    opened: list[dict] = []
+    build = _plotly.new_figure
+
+    def recording(*args, **kwargs):
+        chart = build(*args, **kwargs)
+        opened.append(chart.figure)
+        return chart
+
+    monkeypatch.setattr(_plotly, "new_figure", recording)
+    return opened

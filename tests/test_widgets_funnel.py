@@ -230,23 +230,13 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul():
     assert "revenue impact" in explorer(COUNTS, *data).children[0].summary.value
 
 
-def test_charts_are_built_with_their_first_picture(crm, monkeypatch):
+def test_charts_are_built_with_their_first_picture(crm, opened_charts):
     """The first picture is in the chart's first state: no update message is needed to show it.
 
     A browser that drops the messages sent while a chart's module loads (anywidget gives a model
     2 s to load its module, then ignores its messages) still draws the right first picture.
     """
-    from marketing_kit.widgets import _plotly
-
-    opened = []  # the state each chart is created (and its comm opened) with
-    build = _plotly.new_figure
-
-    def recording(*args, **kwargs):
-        chart = build(*args, **kwargs)
-        opened.append(chart.figure)
-        return chart
-
-    monkeypatch.setattr(_plotly, "new_figure", recording)
+    opened = opened_charts  # the state each chart opens with (conftest)
     funnel_app = FunnelExplorer(COUNTS, value_per_win=10_000)
     timeline = AccountTimeline(*crm)
     assert opened == [funnel_app.figure.figure, timeline.figure.figure]

@@ -161,20 +161,12 @@ def test_explorer_chart_stays_a_static_figure(weekly):
     assert [tick.get_text() for tick in bars.get_xticklabels()] == CHANNELS
 
 
-def test_the_chart_is_built_with_its_first_picture(weekly, monkeypatch):
+def test_the_chart_is_built_with_its_first_picture(weekly, opened_charts):
     """The first picture is in the chart's first state: no update message is needed to show it.
 
     A browser that drops the messages sent while a chart's module loads still draws it.
     """
-    opened = []  # the state the chart is created (and its comm opened) with
-    build = _plotly.new_figure
-
-    def recording(*args, **kwargs):
-        chart = build(*args, **kwargs)
-        opened.append(chart.figure)
-        return chart
-
-    monkeypatch.setattr(_plotly, "new_figure", recording)
+    opened = opened_charts  # the state each chart opens with (conftest)
     app = explorer(weekly, channel="LinkedIn", weeks=(30, 34), metric="cost")
     assert len(opened) == 1 and opened[0] == app.chart.figure
     year, span, bars = opened[0]["data"]

@@ -133,20 +133,12 @@ def test_roi_bar_chart_stays_a_static_figure():
         "break-even (ROI = 0%)", "all channels (+7%)"]
 
 
-def test_the_chart_is_built_with_its_first_picture(monkeypatch):
+def test_the_chart_is_built_with_its_first_picture(opened_charts):
     """The bars are in the chart's first state: no update message is needed to show them.
 
     A browser that drops the messages sent while a chart's module loads still draws them.
     """
-    opened = []  # the state the chart is created (and its comm opened) with
-    build = _plotly.new_figure
-
-    def recording(*args, **kwargs):
-        chart = build(*args, **kwargs)
-        opened.append(chart.figure)
-        return chart
-
-    monkeypatch.setattr(_plotly, "new_figure", recording)
+    opened = opened_charts  # the state each chart opens with (conftest)
     app = explorer(datasets.load("social_roi_channels"), hourly_rate=5)
     assert len(opened) == 1 and opened[0] == app.roi_figure.figure
     bars = opened[0]["data"][0]
