@@ -5,8 +5,34 @@ from __future__ import annotations
 import pytest
 
 from marketing_kit import datasets, ga4
+from marketing_kit.widgets import _plotly
 from marketing_kit.widgets._base import figure_png
-from marketing_kit.widgets.ga4 import explorer, rate_chart, trend_chart, weekly_totals
+from marketing_kit.widgets.ga4 import (
+    dashboard_chart,
+    explorer,
+    rate_chart,
+    trend_chart,
+    weekly_totals,
+)
+
+
+def _check_chart(app):
+    """The chart holds what the ga4 functions give for the explorer's current selection."""
+    chart = app.chart
+    weekly = weekly_totals(app.selection)
+    weeks = [w.strftime("%Y-%m-%d") for w in weekly.index]
+    assert list(chart.data[0].x) == weeks == list(chart.data[1].x)
+    assert list(chart.data[0].y) == list(weekly["key_events"])
+    assert list(chart.data[1].y) == list(weekly["sessions"])
+    ranked = ga4.with_intervals(ga4.report(app.selection, "landing_page")).sort_values(
+        "key_event_rate")
+    assert list(chart.data[2].y) == list(ranked.index)
+    assert list(chart.data[2].x) == pytest.approx(list(100 * ranked["key_event_rate"]))
+    assert list(chart.data[2].error_x.array) == pytest.approx(
+        list(100 * (ranked["ci_high"] - ranked["key_event_rate"])))
+    assert list(chart.data[2].error_x.arrayminus) == pytest.approx(
+        list(100 * (ranked["key_event_rate"] - ranked["ci_low"])))
+    assert chart.figure["data"][1]["y"] == list(weekly["sessions"])  # what the browser gets
 
 
 @pytest.fixture(scope="module")
@@ -25,13 +51,28 @@ def test_initial_state_is_the_whole_year(app, export):
     assert app.kpis["engagement_rate"] == pytest.approx(
         export["engaged_sessions"].sum() / export["sessions"].sum()
     )
-    assert bytes(app.image.value).startswith(b"\x89PNG")
+    assert isinstance(app.chart, _plotly.Chart) and len(app.chart.data) == 3
+    _check_chart(app)
+    assert app.chart.data[1].yaxis == "y2" and app.chart.layout.yaxis2.overlaying == "y"
+    assert app.chart.data[2].orientation == "h" and app.chart.data[2].xaxis == "x3"
+    assert [a.text for a in app.chart.layout.annotations] == [
+        "Sessions (line) and key events (bars) per week", "Session key event rate by landing page"]
+    assert app.chart.layout.xaxis3.title.text == "key events per 100 sessions (95 % CI)"
     assert "/pricing" in app.table_html.value and "Engagement rate" in app.cards.value
     assert len(app.weekly) == 51  # complete weeks only
 
 
+def test_construction_sends_no_update(export, monkeypatch):
+    """The comm_open carries the first picture: nothing is sent right after construction."""
+    sent = []
+    monkeypatch.setattr(_plotly, "update", lambda *args, **kwargs: sent.append(args))
+    explorer(export)
+    assert sent == []
+
+
 def test_controls_recompute(app, export):
-    before = app.image.value
+    chart, traces = app.chart, app.chart.data
+    sessions_before = list(chart.data[1].y)
     app.controls["device"].value = "mobile"
     app.controls["channel"].value = "Paid Social"
     rows = export[
@@ -42,12 +83,26 @@ def test_controls_recompute(app, export):
     assert app.kpis["key_event_rate"] == pytest.approx(
         rows["key_events"].sum() / rows["sessions"].sum()
     )
-    assert app.image.value != before
+    _check_chart(app)
+    assert list(chart.data[1].y) != sessions_before
     app.controls["dates"].value = ("2025-07-01", "2025-08-31")
     summer = rows[(rows["date"] >= "2025-07-01") & (rows["date"] <= "2025-08-31")]
     assert app.kpis["sessions"] == summer["sessions"].sum()
     assert app.table.equals(ga4.report(summer, "landing_page"))
     assert app.message.value == ""
+    _check_chart(app)
+    assert chart.data[0].x[0] >= "2025-07-01" and chart.data[0].x[-1] <= "2025-08-31"
+    assert app.chart is chart and all(a is b for a, b in zip(chart.data, traces, strict=True))
+
+
+def test_only_changed_traces_are_sent(app, monkeypatch):
+    sent = []
+    monkeypatch.setattr(_plotly, "update", lambda chart, traces, layout=None: sent.append(
+        set(traces)))
+    app.controls["device"].value = "mobile"
+    assert sent == [{0, 1, 2}]
+    app.refresh()  # same inputs: nothing sent
+    assert sent == [{0, 1, 2}]
 
 
 def test_empty_selection_shows_a_message(export):
@@ -63,12 +118,15 @@ def test_empty_selection_shows_a_message(export):
     app.controls["channel"].value = "Referral"
     app.controls["device"].value = "tablet"
     assert "no sessions" in app.message.value
+    assert len(app.chart.data[0].x) > 0  # the chart keeps the last picture beside the message
     app.controls["device"].value = "All"
     assert app.message.value == ""
 
 
 def test_charts_render(export):
     assert figure_png(trend_chart(export, "device")).startswith(b"\x89PNG")
+    pages = ga4.report(export, "landing_page")
+    assert figure_png(dashboard_chart(weekly_totals(export), pages)).startswith(b"\x89PNG")
     assert figure_png(rate_chart(ga4.report(export, "device"))).startswith(b"\x89PNG")
     by_page = weekly_totals(export, "landing_page")
     assert set(by_page.columns) == set(export["landing_page"])
@@ -96,6 +154,11 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul(export):
         assert app.controls["channel"].label == "전체"
         assert ("Paid Social", "Paid Social") in app.controls["channel"].options
         assert "참여율" in app.cards.value and "Engagement rate" not in app.cards.value
+        assert [a.text for a in app.chart.layout.annotations] == [
+            "주별 세션(선)과 주요 이벤트(막대)", "방문 페이지별 세션 주요 이벤트 비율"]
+        assert app.chart.layout.yaxis.title.text == "주별 주요 이벤트 (막대)"
+        assert app.chart.data[1].name == "세션"
+        assert list(app.chart.data[2].x) == list(english.chart.data[2].x)
         assert "<th>세션</th>" in app.table_html.value and "/pricing" in app.table_html.value
         assert app.kpis.equals(english.kpis) and app.table.equals(english.table)
         assert trend.startswith(b"\x89PNG") and rates.startswith(b"\x89PNG")

@@ -1,6 +1,9 @@
 """A small GA4-style dashboard: date range, channel group and device drive key metrics and charts.
 
-Every number comes from :mod:`marketing_kit.ga4` (``filter_export`` then ``report``).
+Every number comes from :mod:`marketing_kit.ga4` (``filter_export`` then ``report``). The
+explorer's chart is a client-side plotly chart (:class:`~marketing_kit.widgets._plotly.Chart`)
+updated in place (issue 23); :func:`dashboard_chart`, :func:`trend_chart` and :func:`rate_chart`
+stay matplotlib figures for static use.
 """
 
 from __future__ import annotations
@@ -11,12 +14,14 @@ from matplotlib.figure import Figure
 
 from marketing_kit import ga4
 from marketing_kit.i18n import t
-from marketing_kit.widgets._base import Explorer, figure_png
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets._base import Explorer
 
 KPI_LABELS = {"sessions": "Sessions", "engaged_sessions": "Engaged sessions",
               "engagement_rate": "Engagement rate", "key_events": "Key events",
               "key_event_rate": "Session key event rate",
               "avg_engagement_time": "Avg engagement time / session"}  # shown through t()
+BLUE, AMBER, AMBER_TEXT, GREEN = "#1a73e8", "#f9ab00", "#b06000", "#34a853"
 
 
 def _kpi_label(name: str) -> str:
@@ -53,8 +58,9 @@ class Ga4DashboardExplorer(Explorer):
 
     ``selection`` holds the filtered rows, ``kpis`` the totals (a Series with sessions, engaged
     sessions, engagement rate, key events, key-event rate, engagement seconds per session),
-    ``table`` the landing-page report and ``weekly`` sessions and key events per week; ``image``
-    shows the weekly trend and the key-event rate by landing page.
+    ``table`` the landing-page report and ``weekly`` sessions and key events per week; ``chart``
+    (see :func:`dashboard_widget`) shows the weekly trend and the key-event rate by landing page,
+    built with its first picture and updated in place, only the traces whose values changed.
     """
 
     def __init__(self, export: pd.DataFrame) -> None:
@@ -78,14 +84,26 @@ class Ga4DashboardExplorer(Explorer):
             control.style = {"description_width": "100px"}
         self.period = widgets.HTML()  # the slider's own readout is too narrow for two dates
         self.cards = widgets.HTML()
-        self.image = widgets.Image(format="png")
         self.table_html = widgets.HTML()
+        self.controls = controls  # read by _compute before Explorer.__init__ sets them again
+        self._drawn: dict[int, dict] = {}  # trace index -> the values it was last drawn with
+        try:
+            first = self._compute()
+        except (TypeError, ValueError):  # refresh() below shows the message
+            first = {}
+        self.chart = dashboard_widget(first)  # born drawn: the comm_open carries the picture
         super().__init__(controls, [widgets.HBox([controls["dates"], self.period]),
                                     widgets.HBox([controls["channel"], controls["device"]]),
-                                    self.cards, self.image, self.table_html])
+                                    self.cards, self.chart, self.table_html])
         self.refresh()
 
     def update(self) -> None:
+        changed = self._compute()
+        if changed:
+            _plotly.update(self.chart, changed)
+
+    def _compute(self) -> dict[int, dict]:
+        """Recompute the numbers, cards and table; return the chart's changed traces."""
         start, end = self.controls["dates"].value
         self.period.value = t("<b>{start}</b> to <b>{end}</b>").format(start=start, end=end)
         self.selection = ga4.filter_export(self.export, start, end, self.controls["channel"].value,
@@ -106,7 +124,10 @@ class Ga4DashboardExplorer(Explorer):
             formatters={headers["engagement_rate"]: "{:.1%}".format,
                         headers["key_event_rate"]: "{:.2%}".format,
                         headers["sessions"]: "{:,}".format}, index_names=False)
-        self.image.value = figure_png(dashboard_chart(self.weekly, self.table))
+        wanted = dashboard_values(self.weekly, self.table)
+        changed = {key: value for key, value in wanted.items() if self._drawn.get(key) != value}
+        self._drawn.update(changed)
+        return changed
 
 
 def weekly_totals(export: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
@@ -122,6 +143,62 @@ def weekly_totals(export: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
         column = ga4.DIMENSIONS.get(by, by)
         table = export.groupby([weeks, export[column]])["sessions"].sum().unstack(fill_value=0)
     return table[complete.reindex(table.index)] if complete.any() else table
+
+
+def dashboard_values(weekly: pd.DataFrame, pages: pd.DataFrame) -> dict[int, dict]:
+    """The explorer chart's trace values (index -> properties) for :func:`weekly_totals` and a
+    landing-page :func:`~marketing_kit.ga4.report`: what :func:`dashboard_chart` draws."""
+    weeks = [week.strftime("%Y-%m-%d") for week in weekly.index]
+    ranked = ga4.with_intervals(pages).sort_values("key_event_rate")
+    return {
+        0: {"x": weeks, "y": weekly["key_events"].astype(float).tolist()},
+        1: {"x": weeks, "y": weekly["sessions"].astype(float).tolist()},
+        2: {"x": (100 * ranked["key_event_rate"]).tolist(), "y": [str(i) for i in ranked.index],
+            "error_x": {"type": "data", "symmetric": False,
+                        "array": (100 * (ranked["ci_high"] - ranked["key_event_rate"])).tolist(),
+                        "arrayminus": (100 * (ranked["key_event_rate"]
+                                              - ranked["ci_low"])).tolist(),
+                        "color": "#333", "width": 3}},
+    }
+
+
+def dashboard_widget(values: dict[int, dict] | None = None) -> _plotly.Chart:
+    """The dashboard explorer's client-side chart, filled with ``values`` from
+    :func:`dashboard_values`. Left: key events per week (trace 0, bars, left axis) and sessions
+    per week (trace 1, line, right axis). Right: key-event rate by landing page with 95 % Wilson
+    intervals (trace 2)."""
+    traces = [
+        {"type": "bar", "x": [], "y": [], "name": t("Key events"),
+         "marker": {"color": AMBER, "opacity": 0.6},
+         "hovertemplate": "%{x|%Y-%m-%d}: %{y:,.0f}<extra></extra>"},
+        {"type": "scatter", "x": [], "y": [], "yaxis": "y2", "mode": "lines",
+         "name": t("Sessions"), "line": {"color": BLUE, "width": 2},
+         "hovertemplate": "%{x|%Y-%m-%d}: %{y:,.0f}<extra></extra>"},
+        {"type": "bar", "x": [], "y": [], "orientation": "h", "xaxis": "x3", "yaxis": "y3",
+         "name": t("key events per 100 sessions (95 % CI)"), "marker": {"color": GREEN},
+         "hovertemplate": "%{y}: %{x:.2f}<extra></extra>"},
+    ]
+    for index, properties in (values or {}).items():
+        traces[index].update(properties)
+    panel_title = {"xref": "paper", "yref": "paper", "y": 1.02, "yanchor": "bottom",
+                   "xanchor": "center", "showarrow": False, "font": {"size": 13}}
+    layout = {
+        "showlegend": False,  # the titles say which is the line and which the bars
+        "xaxis": {"domain": [0, 0.47], "tickangle": -30, "tickfont": {"size": 10}},
+        "yaxis": {"title": {"text": t("key events per week (bars)"), "font": {"color": AMBER_TEXT}},
+                  "rangemode": "tozero"},
+        "yaxis2": {"overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False,
+                   "title": {"text": t("sessions per week (line)"), "font": {"color": BLUE}}},
+        "xaxis3": {"domain": [0.74, 1], "anchor": "y3", "rangemode": "tozero",
+                   "title": {"text": t("key events per 100 sessions (95 % CI)")}},
+        "yaxis3": {"anchor": "x3", "tickfont": {"size": 10}},
+        "annotations": [
+            {**panel_title, "x": 0.235,
+             "text": t("Sessions (line) and key events (bars) per week")},
+            {**panel_title, "x": 0.87, "text": t("Session key event rate by landing page")}],
+        "margin": {"l": 70, "r": 20, "t": 40, "b": 60},
+    }
+    return _plotly.new_figure(traces, layout, width=960, height=360)
 
 
 def dashboard_chart(weekly: pd.DataFrame, pages: pd.DataFrame) -> Figure:
