@@ -5,7 +5,23 @@ from __future__ import annotations
 import pytest
 
 from marketing_kit import capstone, datasets, ltv, social_roi
-from marketing_kit.widgets.capstone import explorer
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets.capstone import GREEN, RED, explorer, scenario_chart
+
+
+def _check_chart(app):
+    """The chart holds the scenario's per-channel numbers and the LTV / 3 ceiling."""
+    chart, r = app.chart, app.result
+    table, cap = r["table"], r["ltv"] / capstone.TARGET_RATIO
+    assert list(chart.data[0].y) == list(table.index) == list(chart.data[1].y)
+    assert list(chart.data[0].x) == pytest.approx(list(table["customers"]))
+    assert list(chart.data[1].x) == pytest.approx(list(table["cac"] / 1000))
+    assert list(chart.data[1].marker.color) == [GREEN if c <= cap else RED
+                                                for c in table["cac"]]
+    assert list(chart.data[2].x) == pytest.approx([cap / 1000] * 2)
+    label = chart.layout.annotations[2]
+    assert label.x == pytest.approx(cap / 1000) and label.text == f"LTV / 3 = ${cap:,.0f}"
+    assert chart.figure["data"][1]["x"] == pytest.approx(list(table["cac"] / 1000))
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +46,38 @@ def test_initial_state_is_2025(app, channels):
     assert app.result["customers"] == pytest.approx(channels["won"].sum(), rel=0.01)
     assert app.result["ltv"] == pytest.approx(ltv.simple_clv(24_000 * 0.8, 0.85, 0.10,
                                                              first_margin_now=True))
-    assert bytes(app.image.value).startswith(b"\x89PNG")
     assert "LTV:CAC" in app.summary.value and app.message.value == ""
+    assert isinstance(app.chart, _plotly.Chart) and len(app.chart.data) == 3
+    _check_chart(app)
+    assert list(app.chart.data[1].marker.color).count(RED) == 1  # 2025: trade shows over LTV / 3
+    assert [a.text for a in app.chart.layout.annotations][:2] == [
+        "Customers by channel", "CAC by channel (dashed: LTV / 3)"]
+    assert app.chart.layout.xaxis2.title.text == "CAC ($ thousand)"
+    assert app.chart.data[2].line.dash == "dash"
+
+
+def test_construction_sends_no_update(channels, monkeypatch):
+    """The comm_open carries the first picture: nothing is sent right after construction."""
+    sent = []
+    monkeypatch.setattr(_plotly, "update", lambda *args, **kwargs: sent.append(args))
+    explorer(channels)
+    assert sent == []
+
+
+def test_only_changed_traces_are_sent(app, monkeypatch):
+    sent = []
+    monkeypatch.setattr(_plotly, "update", lambda chart, traces, layout=None: sent.append(
+        (set(traces), layout)))
+    app.controls["budget"].value = 2 * app.controls["budget"].value  # customers; CAC stays
+    assert sent[-1] == ({0}, None)
+    app.controls["price"].value = 40_000  # the ceiling moves, and so do the bar colours
+    assert sent[-1][0] == {1, 2} and sent[-1][1] is not None
+    app.refresh()  # same inputs: nothing sent
+    assert len(sent) == 2
 
 
 def test_levers_recompute_revenue_cac_ltv_and_roi(app, channels):
-    before = app.image.value
+    chart, traces = app.chart, app.chart.data
     app.controls["price"].value = 40_000
     clv = ltv.simple_clv(40_000 * 0.8, 0.85, 0.10, first_margin_now=True)
     assert app.result["ltv"] == pytest.approx(clv)
@@ -48,7 +90,9 @@ def test_levers_recompute_revenue_cac_ltv_and_roi(app, channels):
     assert app.result["ltv_to_cac"] == pytest.approx(clv / app.result["cac"])
     assert app.result["roi_pct"] == pytest.approx(
         social_roi.roi_percent(app.result["customers"] * clv, budget))
-    assert app.image.value != before
+    _check_chart(app)
+    assert RED not in app.chart.data[1].marker.color  # at $40,000 every channel pays back
+    assert app.chart is chart and all(a is b for a, b in zip(chart.data, traces, strict=True))
 
 
 def test_budget_split_moves_customers_between_channels(app, channels):
@@ -65,6 +109,8 @@ def test_budget_split_moves_customers_between_channels(app, channels):
         assert table.loc[name, "customers"] == pytest.approx(expected)
     assert set(table.index) == set(channels.index)
     assert table.drop(index=["Trade show", "Referral"])["customers"].sum() == 0
+    _check_chart(app)
+    assert list(app.chart.data[0].x).count(0) == len(channels) - 2
 
 
 def test_korean_labels_keep_the_numbers_and_draw_hangul(channels):
@@ -72,6 +118,7 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul(channels):
     import warnings
 
     from marketing_kit import i18n
+    from marketing_kit.widgets._base import figure_png
 
     english = explorer(channels)
     i18n.set_language("ko")
@@ -80,10 +127,15 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul(channels):
             warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
             app = explorer(channels)
             app.controls["price"].value = 30_000  # redraw once more in Korean
+            figure_png(scenario_chart(app.result["table"], app.result["ltv"]))
         assert app.controls["price"].description == "가격 ($/년)"
         assert app.controls["Email:share"].description == "Email 비중 (%)"
         assert "고객 수" in app.summary.value
+        assert [a.text for a in app.chart.layout.annotations][:2] == [
+            "채널별 고객 수", "채널별 CAC (점선: LTV / 3)"]
+        assert app.chart.layout.xaxis.title.text == "신규 고객"
         english.controls["price"].value = 30_000
         assert app.result["roi_pct"] == pytest.approx(english.result["roi_pct"])
+        assert list(app.chart.data[1].x) == list(english.chart.data[1].x)
     finally:
         i18n.set_language("en")

@@ -1,7 +1,9 @@
 """Capstone explorer: the plan's levers (budget and its split, conversion, price) and their effect
 on customers, revenue, CAC, LTV:CAC and ROI.
 
-Every number comes from :func:`marketing_kit.capstone.scenario`.
+Every number comes from :func:`marketing_kit.capstone.scenario`. The explorer's chart is a
+client-side plotly chart (:class:`~marketing_kit.widgets._plotly.Chart`) updated in place
+(issue 23); :func:`scenario_chart` stays a matplotlib figure for static use.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from matplotlib.figure import Figure
 from marketing_kit import capstone
 from marketing_kit._validate import check_dataframe
 from marketing_kit.i18n import t
-from marketing_kit.widgets._base import Explorer, figure_png
+from marketing_kit.widgets import _plotly
+from marketing_kit.widgets._base import Explorer
 
 SLIDER_LAYOUT = widgets.Layout(width="330px")
 STYLE = {"description_width": "130px"}
+BLUE, GREEN, RED = "#1565c0", "#2e7d32", "#c62828"  # capstone.draw_cac_bars's green and red
 
 
 class CapstoneExplorer(Explorer):
@@ -24,7 +28,9 @@ class CapstoneExplorer(Explorer):
 
     ``result`` holds the current :func:`~marketing_kit.capstone.scenario` dict (``customers``,
     ``revenue``, ``cac``, ``ltv``, ``ltv_to_cac``, ``roi_pct`` and the per-channel ``table``);
-    ``image`` the chart of customers and CAC by channel.
+    ``chart`` the client-side chart of customers and CAC by channel against LTV / 3 (see
+    :func:`scenario_widget`), built with its first picture and updated in place, only the
+    traces whose values changed.
     """
 
     def __init__(self, channels: pd.DataFrame, budget: float | None = None,
@@ -50,12 +56,18 @@ class CapstoneExplorer(Explorer):
                 description=t("{channel} share (%)").format(channel=name))
         for control in controls.values():
             control.layout, control.style, control.continuous_update = SLIDER_LAYOUT, STYLE, False
-        self.image = widgets.Image(format="png")
         self.summary = widgets.HTML()
         levers = widgets.VBox([controls["budget"], controls["conversion_factor"],
                                controls["price"]])
         split = widgets.VBox([c for k, c in controls.items() if k.endswith(":share")])
-        super().__init__(controls, [widgets.HBox([levers, split]), self.summary, self.image])
+        self.controls = controls  # read by _compute before Explorer.__init__ sets them again
+        self._drawn: dict[object, object] = {}  # trace index / "layout" -> values last drawn
+        try:
+            first = self._compute()
+        except (TypeError, ValueError):  # refresh() below shows the message
+            first = {}
+        self.chart = scenario_widget(list(self.channels.index), first)  # born drawn
+        super().__init__(controls, [widgets.HBox([levers, split]), self.summary, self.chart])
         self.refresh()
 
     def split(self) -> dict[str, float]:
@@ -64,6 +76,14 @@ class CapstoneExplorer(Explorer):
                 if k.endswith(":share")}
 
     def update(self) -> None:
+        changed = self._compute()
+        layout = changed.pop("layout", None)
+        if changed or layout is not None:
+            _plotly.update(self.chart, changed, layout=layout)
+
+    def _compute(self) -> dict:
+        """Recompute the scenario and the summary; return the chart's changed traces (index ->
+        properties) and, under ``"layout"``, the ceiling's label if it moved."""
         self.result = capstone.scenario(
             self.channels, self.controls["budget"].value, self.split(),
             conversion_factor=self.controls["conversion_factor"].value,
@@ -76,7 +96,75 @@ class CapstoneExplorer(Explorer):
             f"<b>LTV:CAC</b> {r['ltv_to_cac']:.1f} &nbsp;|&nbsp; "
             f"<b>ROI</b> {r['roi_pct']:+,.0f}%"
         )
-        self.image.value = figure_png(scenario_chart(r["table"], r["ltv"]))
+        wanted = scenario_values(r["table"], r["ltv"])
+        changed = {key: value for key, value in wanted.items() if self._drawn.get(key) != value}
+        self._drawn.update(changed)
+        return changed
+
+
+def scenario_values(table: pd.DataFrame, ltv: float) -> dict:
+    """The explorer chart's values for a :func:`~marketing_kit.capstone.scenario` table and LTV
+    (what :func:`scenario_chart` draws): trace index -> properties, ``"layout"`` -> the
+    ceiling's label. CAC is in $ thousand, red above the ceiling LTV / 3 as in
+    :func:`marketing_kit.capstone.draw_cac_bars`."""
+    cap = ltv / capstone.TARGET_RATIO
+    channels = [str(name) for name in table.index]
+    return {
+        0: {"x": table["customers"].astype(float).tolist(), "y": channels},
+        1: {"x": (table["cac"] / 1000).astype(float).tolist(), "y": channels,
+            "marker": {"color": [GREEN if c <= cap else RED for c in table["cac"]]}},
+        2: {"x": [cap / 1000] * 2, "y": [0, 1], "name": t("LTV / 3 = ${cap:,.0f}").format(
+            cap=cap)},
+        "layout": {"annotations[2].x": cap / 1000,
+                   "annotations[2].text": t("LTV / 3 = ${cap:,.0f}").format(cap=cap)},
+    }
+
+
+def scenario_widget(channels: list[str], values: dict | None = None) -> _plotly.Chart:
+    """The capstone explorer's client-side chart for ``channels``, filled with ``values`` from
+    :func:`scenario_values`: customers by channel (trace 0) and CAC by channel ($ thousand,
+    trace 1: green at or under LTV / 3, red above) with the dashed ceiling (trace 2, labelled
+    by annotation 2)."""
+    values = dict(values or {})
+    layout_values = values.pop("layout", {})
+    traces = [
+        {"type": "bar", "orientation": "h", "x": [0] * len(channels), "y": channels,
+         "name": t("customers"), "marker": {"color": BLUE},
+         "hovertemplate": "%{y}: %{x:,.1f}<extra></extra>"},
+        {"type": "bar", "orientation": "h", "x": [0] * len(channels), "y": channels,
+         "xaxis": "x2", "yaxis": "y2", "name": t("CAC ($ thousand)"),
+         "marker": {"color": [GREEN] * len(channels)},
+         "hovertemplate": "%{y}: $%{x:,.1f}k<extra></extra>"},
+        {"type": "scatter", "mode": "lines", "x": [], "y": [0, 1], "xaxis": "x2", "yaxis": "y4",
+         "name": "", "line": {"color": "black", "dash": "dash", "width": 1.5},
+         "hoverinfo": "skip"},
+    ]
+    for index, properties in values.items():
+        traces[index].update(properties)
+    panel_title = {"xref": "paper", "yref": "paper", "y": 1.02, "yanchor": "bottom",
+                   "xanchor": "center", "showarrow": False, "font": {"size": 13}}
+    label_x = layout_values.get("annotations[2].x", 0)
+    label = layout_values.get("annotations[2].text", "")
+    layout = {
+        "showlegend": False,
+        "bargap": 0.3,
+        "xaxis": {"domain": [0, 0.45], "rangemode": "tozero",
+                  "title": {"text": t("customers")}},
+        "yaxis": {"type": "category", "categoryorder": "array", "categoryarray": channels},
+        "xaxis2": {"domain": [0.55, 1], "anchor": "y2", "rangemode": "tozero",
+                   "title": {"text": t("CAC ($ thousand)")}},
+        "yaxis2": {"anchor": "x2", "matches": "y", "showticklabels": False},
+        # the ceiling runs across the whole panel: its own hidden 0-1 axis over the bars
+        "yaxis4": {"anchor": "x2", "overlaying": "y2", "range": [0, 1], "visible": False},
+        "annotations": [
+            {**panel_title, "x": 0.225, "text": t("Customers by channel")},
+            {**panel_title, "x": 0.775, "text": t("CAC by channel (dashed: LTV / 3)")},
+            {"xref": "x2", "yref": "paper", "x": label_x, "y": 1.0, "xanchor": "right",
+             "yanchor": "top", "showarrow": False, "text": label,
+             "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)"}],
+        "margin": {"l": 100, "r": 20, "t": 40, "b": 50},
+    }
+    return _plotly.new_figure(traces, layout, width=820, height=330)
 
 
 def scenario_chart(table: pd.DataFrame, ltv: float) -> Figure:
