@@ -162,7 +162,7 @@ def scenario_widget(channels: list[str], values: dict | None = None) -> _plotly.
             {"xref": "x2", "yref": "paper", "x": label_x, "y": 1.0, "xanchor": "right",
              "yanchor": "top", "showarrow": False, "text": label,
              "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)"}],
-        "margin": {"l": 100, "r": 20, "t": 40, "b": 50},
+        "margin": {"l": 135, "r": 20, "t": 40, "b": 50},  # room for "Content syndication"
     }
     return _plotly.new_figure(traces, layout, width=820, height=330)
 

@@ -187,7 +187,9 @@ def dashboard_widget(values: dict[int, dict] | None = None) -> _plotly.Chart:
         "xaxis": {"domain": [0, 0.47], "tickangle": -30, "tickfont": {"size": 10}},
         "yaxis": {"title": {"text": t("key events per week (bars)"), "font": {"color": AMBER_TEXT}},
                   "rangemode": "tozero"},
+        # tickmode auto: plotly.js would sync an overlaying axis's ticks to its base (2602, ...)
         "yaxis2": {"overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False,
+                   "tickmode": "auto", "tickformat": ",",
                    "title": {"text": t("sessions per week (line)"), "font": {"color": BLUE}}},
         "xaxis3": {"domain": [0.74, 1], "anchor": "y3", "rangemode": "tozero",
                    "title": {"text": t("key events per 100 sessions (95 % CI)")}},
