@@ -97,9 +97,9 @@ class MailingExplorer(Explorer):
 
 def mailing_values(plan: pd.DataFrame, break_even: float, mailed_deciles: int,
                    profit: float) -> dict:
-    """The chart's values for a plan: trace index -> properties, ``"layout"`` -> the panel
-    titles (the right one with the profit) and the break-even line's label (what
-    :func:`mailing_chart` draws, as plotly values)."""
+    """The chart's values for a plan: trace index -> properties, ``"layout"`` -> the right
+    panel's title (with the profit) and the break-even line's label, as layout property paths
+    (what :func:`mailing_chart` draws, as plotly values)."""
     x = [0.0, *plan["cum_customers_pct"].astype(float)]
     y = [0.0, *plan["cum_responders_pct"].astype(float)]
     deciles = [int(k) for k in plan.index]
@@ -107,8 +107,6 @@ def mailing_values(plan: pd.DataFrame, break_even: float, mailed_deciles: int,
                    "name": t("mail top {deciles}: {reached:.0f}% reached").format(
                        deciles=mailed_deciles, reached=y[mailed_deciles])}
                   if mailed_deciles else {"x": [], "y": [], "visible": False, "name": ""})
-    panel_title = {"xref": "paper", "yref": "paper", "y": 1.02, "yanchor": "bottom",
-                   "xanchor": "center", "showarrow": False, "font": {"size": 13}}
     label = t("break-even {rate:.1%}").format(rate=break_even)
     return {
         0: {"x": x, "y": y},
@@ -117,14 +115,11 @@ def mailing_values(plan: pd.DataFrame, break_even: float, mailed_deciles: int,
             "marker": {"color": [GREEN if k <= mailed_deciles else GREY for k in deciles]}},
         4: {"x": [deciles[0] - 0.5, deciles[-1] + 0.5], "y": [100 * break_even] * 2,
             "name": label},
-        "layout": {"annotations": [
-            {**panel_title, "x": 0.22, "text": t("Cumulative gains")},
-            {**panel_title, "x": 0.77, "text": t(
-                "Response by decile (green = mailed): profit ${profit:,.0f}").format(
-                    profit=profit)},
-            {"xref": "x2", "yref": "y2", "x": deciles[-1] + 0.5, "y": 100 * break_even,
-             "xanchor": "right", "yanchor": "bottom", "showarrow": False, "text": label,
-             "font": {"color": RED, "size": 11}}]},
+        # property paths: replacing the annotation list would re-validate all of it (15 ms)
+        "layout": {"annotations[1].text": t(
+            "Response by decile (green = mailed): profit ${profit:,.0f}").format(profit=profit),
+            "annotations[2].x": deciles[-1] + 0.5, "annotations[2].y": 100 * break_even,
+            "annotations[2].text": label},
     }
 
 
@@ -151,6 +146,8 @@ def mailing_widget(values: dict | None = None) -> _plotly.Chart:
     ]
     for index, properties in values.items():
         traces[index].update(properties)
+    panel_title = {"xref": "paper", "yref": "paper", "y": 1.02, "yanchor": "bottom",
+                   "xanchor": "center", "showarrow": False, "font": {"size": 13}}
     layout = {
         "xaxis": {"domain": [0, 0.44], "range": [0, 100],
                   "title": {"text": t("customers mailed (%)")}},
@@ -163,7 +160,14 @@ def mailing_widget(values: dict | None = None) -> _plotly.Chart:
                    "font": {"size": 11}, "bgcolor": "rgba(255,255,255,0.8)"},
         "bargap": 0.2,
         "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
-        **layout_values,
+        "annotations": [
+            {**panel_title, "x": 0.22, "text": t("Cumulative gains")},
+            {**panel_title, "x": 0.77, "text": layout_values.get("annotations[1].text", "")},
+            {"xref": "x2", "yref": "y2", "x": layout_values.get("annotations[2].x", 0),
+             "y": layout_values.get("annotations[2].y", 0), "xanchor": "right",
+             "yanchor": "bottom", "showarrow": False,
+             "text": layout_values.get("annotations[2].text", ""),
+             "font": {"color": RED, "size": 11}}],
     }
     return _plotly.new_figure(traces, layout, width=900, height=360)
 
