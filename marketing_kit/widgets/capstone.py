@@ -18,8 +18,10 @@ from marketing_kit.i18n import t
 from marketing_kit.widgets import _plotly
 from marketing_kit.widgets._base import Explorer
 
-SLIDER_LAYOUT = widgets.Layout(width="330px")
-STYLE = {"description_width": "130px"}
+SLIDER_LAYOUT = widgets.Layout(width="360px")
+STYLE = {"description_width": "160px"}  # "Conversion × last year" in full
+SHARE_LAYOUT = widgets.Layout(width="400px")
+SHARE_STYLE = {"description_width": "200px"}  # "Content syndication share (%)" in full
 BLUE, GREEN, RED = "#1565c0", "#2e7d32", "#c62828"  # capstone.draw_cac_bars's green and red
 
 
@@ -56,6 +58,9 @@ class CapstoneExplorer(Explorer):
                 description=t("{channel} share (%)").format(channel=name))
         for control in controls.values():
             control.layout, control.style, control.continuous_update = SLIDER_LAYOUT, STYLE, False
+        for name, control in controls.items():
+            if name.endswith(":share"):
+                control.layout, control.style = SHARE_LAYOUT, SHARE_STYLE
         self.summary = widgets.HTML()
         levers = widgets.VBox([controls["budget"], controls["conversion_factor"],
                                controls["price"]])
