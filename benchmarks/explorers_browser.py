@@ -261,7 +261,7 @@ def measure_one(context, port: int, label: str, recipe: str | None,
     page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_selector(".jp-OutputArea-output .jupyter-widgets .widget-slider, "
                            ".jp-OutputArea-output .jupyter-widgets .widget-dropdown",
-                           timeout=120_000)
+                           state="attached", timeout=120_000)  # the first may sit on a tab
     page.wait_for_timeout(3000)  # plotly.js and images finish their first draw
     root = page.query_selector(".jp-OutputArea-output")
     page.evaluate(OBSERVE_JS, [root, CONTROL_SELECTOR])
@@ -308,8 +308,13 @@ def measure(names: list[str], pythonpath: str | None, tag: str, moves: int = MOV
             context = browser.new_context(viewport={"width": 1400, "height": 1100})
             for label in [BASELINE, *[n for n in EXPLORERS if n in names and n != BASELINE]]:
                 recipe, cls_name = EXPLORERS[label]
-                rows.append(measure_one(context, port, label, recipe, cls_name, moves, tag))
-                row = rows[-1]
+                try:
+                    row = measure_one(context, port, label, recipe, cls_name, moves, tag)
+                except Exception as error:  # one explorer's failure must not end the run
+                    print(f"  {label}: NOT MEASURED ({str(error).splitlines()[0]})", flush=True)
+                    shutdown_kernels(port)
+                    continue
+                rows.append(row)
                 print(f"  {label} ({row['path']}): p95 {pct(row['e2e'], 95):.0f} ms end to end,"
                       f" Python p95 {pct(row['python_wall'], 95):.0f} ms", flush=True)
                 shutdown_kernels(port)
