@@ -61,3 +61,15 @@ def test_bad_input_is_named(chart):
         _plotly.update(chart, {0: {"marker": {"size": "big"}}})
     with pytest.raises(TypeError, match="plotly.graph_objects.Figure"):
         _plotly.Chart({"data": []})
+
+
+def test_changed_sends_only_what_differs_from_the_last_drawing():
+    drawn: dict = {}
+    first = _plotly.changed(drawn, {0: {"x": [1], "y": [2]}, "layout": {"title.text": "a"}})
+    assert first == {0: {"x": [1], "y": [2]}, "layout": {"title.text": "a"}}
+    assert _plotly.changed(drawn, {0: {"x": [1], "y": [3]}, "layout": {"title.text": "a"}}) == {
+        0: {"y": [3]}}
+    assert _plotly.changed(drawn, {0: {"x": [1], "y": [3]}}) == {}
+    assert drawn == {0: {"x": [1], "y": [3]}, "layout": {"title.text": "a"}}
+    with pytest.raises(TypeError, match="drawn and wanted"):
+        _plotly.changed(None, {})

@@ -182,6 +182,22 @@ def update(figure: Chart, traces: Mapping[int, Mapping] | None = None,
             figure.layout.update(dict(layout))
 
 
+def changed(drawn: dict, wanted: dict) -> dict:
+    """The properties of ``wanted`` (trace index or ``"layout"`` -> properties) that differ from
+    what ``drawn`` records as last sent, and record them there. Sending only these keeps
+    :func:`update` cheap: plotly validates every property it is given."""
+    if not isinstance(drawn, dict) or not isinstance(wanted, dict):
+        raise TypeError("drawn and wanted must be dicts of trace index or 'layout' -> properties")
+    diff_by_key = {}
+    for key, properties in wanted.items():
+        last = drawn.get(key, {})
+        diff = {prop: value for prop, value in properties.items() if last.get(prop) != value}
+        if diff:
+            diff_by_key[key] = diff
+            drawn[key] = {**last, **diff}
+    return diff_by_key
+
+
 def trace(figure: Chart, name: str) -> go.BaseTraceType:
     """The trace called ``name`` (``uid`` or ``name``), for tests and explorers."""
     for candidate in figure.data:

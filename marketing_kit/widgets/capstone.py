@@ -102,20 +102,8 @@ class CapstoneExplorer(Explorer):
             f"<b>ROI</b> {r['roi_pct']:+,.0f}%"
         )
         wanted = scenario_values(r["table"], r["ltv"])
-        return _changed(self._drawn, wanted)
+        return _plotly.changed(self._drawn, wanted)
 
-
-def _changed(drawn: dict, wanted: dict) -> dict:
-    """The properties of ``wanted`` (trace index or ``"layout"`` -> properties) that differ from
-    what was last drawn, recorded in ``drawn``: plotly validates every property it is sent."""
-    changed = {}
-    for key, properties in wanted.items():
-        last = drawn.get(key, {})
-        diff = {prop: value for prop, value in properties.items() if last.get(prop) != value}
-        if diff:
-            changed[key] = diff
-            drawn[key] = {**last, **diff}
-    return changed
 
 
 def scenario_values(table: pd.DataFrame, ltv: float) -> dict:

@@ -90,20 +90,8 @@ class MailingExplorer(Explorer):
             + " &nbsp;|&nbsp; " + t("most profitable: top {best}").format(best=self.best)
         )
         wanted = mailing_values(self.plan, self.break_even, depth, self.profit)
-        return _changed(self._drawn, wanted)
+        return _plotly.changed(self._drawn, wanted)
 
-
-def _changed(drawn: dict, wanted: dict) -> dict:
-    """The properties of ``wanted`` (trace index or ``"layout"`` -> properties) that differ from
-    what was last drawn, recorded in ``drawn``: plotly validates every property it is sent."""
-    changed = {}
-    for key, properties in wanted.items():
-        last = drawn.get(key, {})
-        diff = {prop: value for prop, value in properties.items() if last.get(prop) != value}
-        if diff:
-            changed[key] = diff
-            drawn[key] = {**last, **diff}
-    return changed
 
 
 def mailing_values(plan: pd.DataFrame, break_even: float, mailed_deciles: int,

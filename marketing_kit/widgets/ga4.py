@@ -125,20 +125,8 @@ class Ga4DashboardExplorer(Explorer):
                         headers["key_event_rate"]: "{:.2%}".format,
                         headers["sessions"]: "{:,}".format}, index_names=False)
         wanted = dashboard_values(self.weekly, self.table)
-        return _changed(self._drawn, wanted)
+        return _plotly.changed(self._drawn, wanted)
 
-
-def _changed(drawn: dict, wanted: dict) -> dict:
-    """The properties of ``wanted`` (trace index or ``"layout"`` -> properties) that differ from
-    what was last drawn, recorded in ``drawn``: plotly validates every property it is sent."""
-    changed = {}
-    for key, properties in wanted.items():
-        last = drawn.get(key, {})
-        diff = {prop: value for prop, value in properties.items() if last.get(prop) != value}
-        if diff:
-            changed[key] = diff
-            drawn[key] = {**last, **diff}
-    return changed
 
 
 def weekly_totals(export: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
