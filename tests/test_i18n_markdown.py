@@ -122,3 +122,20 @@ def test_every_emphasis_marker_closes(path):
     assert problems == [], (
         f"{len(problems)} stray emphasis marker(s); put punctuation outside the closing marker "
         "(**병목**(bottleneck)은, not **병목(bottleneck)**은):\n" + "\n".join(problems))
+
+
+# A literal dollar sign: JupyterLab (4.6) typesets the text between two `\$` of one paragraph as
+# LaTeX ("put the cost at \$0.10 (an e-mail) ... then at \$6" came out as italic run-together
+# letters); `\\$` shows a plain "$" there (checked in headless Chromium). A `$` of LaTeX is fine.
+_SINGLE_ESCAPED_DOLLAR = re.compile(r"(?<!\\)\\\$")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.parent.name)
+def test_money_is_not_typeset_as_math_in_jupyterlab(path: Path):
+    notebook = nbformat.read(path, as_version=4)
+    bad = [
+        f"cell {index}: {line.strip()[:90]}"
+        for index, cell in enumerate(notebook.cells) if cell.cell_type == "markdown"
+        for line in cell.source.splitlines() if _SINGLE_ESCAPED_DOLLAR.search(line)
+    ]
+    assert not bad, "write a literal dollar as \\\\$ in markdown:\n" + "\n".join(bad)
