@@ -48,7 +48,7 @@ GOAL_P95_MS, GOAL_PYTHON_MS, GOAL_RATIO = 100.0, 50.0, 2.0
 MOVES = 12  # timed control moves per explorer (round-robin over its visible controls)
 SETTLE_MS = 300  # kernel idle again and the output quiet this long = updated
 BASELINE = "baseline: 1 slider -> 1 Label"
-# label -> recipe name in benchmarks.widgets.RECIPES (None: the baseline) and explorer class
+# label -> recipe name in benchmarks.widgets.RECIPES or BROWSER_RECIPES (None: the baseline) and explorer class
 EXPLORERS: dict[str, tuple[str | None, str | None]] = {
     BASELINE: (None, None),
     "swot.SwotExplorer": ("SwotExplorer", "SwotExplorer"),
@@ -61,8 +61,11 @@ EXPLORERS: dict[str, tuple[str | None, str | None]] = {
     "ltv.ClvExplorer": ("ClvExplorer", "ClvExplorer"),
     "ltv.CustomerExplorer": ("CustomerExplorer", "CustomerExplorer"),
     "funnel.FunnelExplorer": ("FunnelExplorer", "FunnelExplorer"),
-    "funnel.AccountTimeline": ("AccountTimeline", "AccountTimeline"),
+    "funnel.AccountTimeline": ("AccountTimelineAlone", "AccountTimeline"),
     "attribution.AttributionExplorer": ("AttributionExplorer", "AttributionExplorer"),
+    "direct_marketing.MailingExplorer": ("MailingExplorer", "MailingExplorer"),
+    "ga4.Ga4DashboardExplorer": ("Ga4DashboardExplorer", "Ga4DashboardExplorer"),
+    "capstone.CapstoneExplorer": ("CapstoneExplorer", "CapstoneExplorer"),
 }
 CONTROL_SELECTOR = (".widget-slider, .widget-hslider, .widget-dropdown, .widget-select, "
                     ".widget-select-multiple, .widget-checkbox, .widget-toggle-buttons, "
@@ -93,9 +96,9 @@ def kernel_build(recipe: str | None, cls_name: str | None):
         slider.observe(timed(lambda change: setattr(label, "value", str(change["new"]))),
                        names="value")
         return widgets.VBox([slider, label])
-    from benchmarks.widgets import RECIPES, explorers_in
+    from benchmarks.widgets import BROWSER_RECIPES, RECIPES, explorers_in
 
-    widget = RECIPES[recipe]()
+    widget = {**RECIPES, **BROWSER_RECIPES}[recipe]()
     for app in explorers_in(widget):
         if type(app).__name__ == cls_name:
             app.update = timed(app.update)

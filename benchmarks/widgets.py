@@ -125,6 +125,40 @@ def _getting_started() -> widgets.Widget:
     return explorer(datasets.load("social_weekly"))
 
 
+def _direct_mail() -> widgets.Widget:
+    from marketing_kit import direct_marketing as dm
+    from marketing_kit import ltv
+    from marketing_kit.widgets.direct_marketing import explorer
+
+    tx = datasets.load("cdnow_transactions")
+    scores = ltv.rfm_scores(ltv.rfm_summary(tx, "customer_id", "date", "sales", "1997-09-30"))
+    holdout = ltv.purchases_between(tx, "customer_id", "date", "1997-09-30", "1998-06-30")
+    bought = (holdout.reindex(scores.index) > 0).astype(int)
+    gains = dm.gains_table(dm.rfm_cell_score(scores), bought)
+    return explorer(gains, cost_per_contact=2.0, margin_per_response=12.0, mailed_deciles=5)
+
+
+def _ga4() -> widgets.Widget:
+    from marketing_kit.widgets.ga4 import explorer
+
+    return explorer(datasets.load("ga4_content_daily"))
+
+
+def _capstone() -> widgets.Widget:
+    from marketing_kit import capstone
+    from marketing_kit.widgets.capstone import explorer
+
+    return explorer(capstone.channel_table(datasets.load("capstone_campaigns")))
+
+
+def _account_timeline() -> widgets.Widget:
+    """The funnel notebook's third tab on its own (the browser benchmark reaches its control)."""
+    from marketing_kit.widgets.funnel import AccountTimeline
+
+    return AccountTimeline(datasets.load("crm_accounts"), datasets.load("crm_contacts"),
+                           datasets.load("crm_touches"))
+
+
 # Explorer class name -> how its notebook builds it (a builder may return a Tab of several).
 RECIPES: dict[str, Callable[[], widgets.Widget]] = {
     "StpExplorer": _stp,
@@ -139,6 +173,13 @@ RECIPES: dict[str, Callable[[], widgets.Widget]] = {
     "AttributionExplorer": _attribution,
     "SocialRoiExplorer": _social_roi,
     "GettingStartedExplorer": _getting_started,
+    "MailingExplorer": _direct_mail,
+    "Ga4DashboardExplorer": _ga4,
+    "CapstoneExplorer": _capstone,
+}
+# Builders only the browser benchmark uses (an explorer that sits on a hidden tab above).
+BROWSER_RECIPES: dict[str, Callable[[], widgets.Widget]] = {
+    "AccountTimelineAlone": _account_timeline,
 }
 
 
@@ -196,6 +237,17 @@ def other_value(control: widgets.Widget, original: object, step: int) -> object:
         options = [o[1] if isinstance(o, tuple) else o for o in control.options]
         index = options.index(control.value) if control.value in options else -1
         return options[(index + 1) % len(options)]
+    if isinstance(control, widgets.SelectionRangeSlider):  # a window over its options
+        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        low, high = options.index(original[0]), options.index(original[1])
+        shifted = (low + 1, high) if low + 1 < high else (low, high - 1)
+        target = tuple(options[i] for i in shifted)
+        return target if tuple(control.value) == tuple(original) else tuple(original)
+    if isinstance(control, (widgets.IntRangeSlider, widgets.FloatRangeSlider)):
+        low, high = original
+        width = control.step * (2 if isinstance(control, widgets.FloatRangeSlider) else 1)
+        shifted = (low + width, high) if low + width < high else (low, high - width)
+        return shifted if tuple(control.value) == tuple(original) else tuple(original)
     if isinstance(control, (widgets.FloatSlider, widgets.IntSlider)):
         span = control.max - control.min
         delta = max(control.step, span / 20)
