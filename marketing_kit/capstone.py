@@ -314,7 +314,8 @@ def scenario(channels: pd.DataFrame, budget: float, split: Mapping[str, float],
     customers = leads x lead-to-won rate x ``conversion_factor`` (1 = last year's rates) and
     CAC = budget / customers (0 where a channel wins nobody).
     LTV = :func:`marketing_kit.ltv.simple_clv` (price x margin, first margin at signing);
-    revenue = customers x price (first year); ROI on lifetime value (seed 000).
+    revenue = customers x price (first year); ROI on lifetime value (seed 000);
+    ``max_cac`` = :func:`affordable_cac` (LTV / 3), the ceiling each channel's CAC is held to.
     """
     from marketing_kit import ltv as ltv_module
 
@@ -344,5 +345,6 @@ def scenario(channels: pd.DataFrame, budget: float, split: Mapping[str, float],
     cac = (spend / customers.where(customers > 0)).fillna(0.0)  # 0: a channel with no wins
     table = pd.DataFrame({"budget": spend, "leads": leads, "customers": customers, "cac": cac})
     return {"table": table, "customers": won, "revenue": won * price, "cac": total / won,
-            "ltv": ltv, "ltv_to_cac": ltv_module.ltv_to_cac(ltv, total / won),
+            "ltv": ltv, "max_cac": affordable_cac(ltv),
+            "ltv_to_cac": ltv_module.ltv_to_cac(ltv, total / won),
             "roi_pct": social_roi.roi_percent(won * ltv, total)}

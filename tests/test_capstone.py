@@ -164,6 +164,7 @@ def test_scenario_reproduces_2025_at_last_years_split(channels):
     assert result["cac"] == pytest.approx(channels["spend"].sum() / channels["won"].sum())
     expected_ltv = ltv.simple_clv(24_000 * 0.8, 0.85, 0.10, first_margin_now=True)
     assert result["ltv"] == pytest.approx(expected_ltv)
+    assert result["max_cac"] == pytest.approx(expected_ltv / 3)  # the 3:1 ceiling
     assert result["roi_pct"] == pytest.approx(100 * result["customers"] * expected_ltv
                                               / channels["spend"].sum() - 100)
     doubled = capstone.scenario(channels, float(channels["spend"].sum()), split,

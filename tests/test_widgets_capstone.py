@@ -127,7 +127,7 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul(channels):
             warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
             app = explorer(channels)
             app.controls["price"].value = 30_000  # redraw once more in Korean
-            figure_png(scenario_chart(app.result["table"], app.result["ltv"]))
+            figure_png(scenario_chart(app.result["table"], app.result["max_cac"]))
         assert app.controls["price"].description == "가격 ($/년)"
         assert app.controls["Email:share"].description == "Email 비중 (%)"
         assert "고객 수" in app.summary.value

@@ -101,17 +101,16 @@ class CapstoneExplorer(Explorer):
             f"<b>LTV:CAC</b> {r['ltv_to_cac']:.1f} &nbsp;|&nbsp; "
             f"<b>ROI</b> {r['roi_pct']:+,.0f}%"
         )
-        wanted = scenario_values(r["table"], r["ltv"])
+        wanted = scenario_values(r["table"], r["max_cac"])
         return _plotly.changed(self._drawn, wanted)
 
 
 
-def scenario_values(table: pd.DataFrame, ltv: float) -> dict:
-    """The explorer chart's values for a :func:`~marketing_kit.capstone.scenario` table and LTV
-    (what :func:`scenario_chart` draws): trace index -> properties, ``"layout"`` -> the
-    ceiling's label. CAC is in $ thousand, red above the ceiling LTV / 3 as in
-    :func:`marketing_kit.capstone.draw_cac_bars`."""
-    cap = ltv / capstone.TARGET_RATIO
+def scenario_values(table: pd.DataFrame, cap: float) -> dict:
+    """The explorer chart's values for a :func:`~marketing_kit.capstone.scenario` table and its
+    ``max_cac`` ceiling ``cap`` (what :func:`scenario_chart` draws): trace index -> properties,
+    ``"layout"`` -> the ceiling's label. CAC is in $ thousand, red above the ceiling (LTV / 3)
+    as in :func:`marketing_kit.capstone.draw_cac_bars`."""
     channels = [str(name) for name in table.index]
     return {
         0: {"x": table["customers"].astype(float).tolist(), "y": channels},
@@ -171,14 +170,15 @@ def scenario_widget(channels: list[str], values: dict | None = None) -> _plotly.
     return _plotly.new_figure(traces, layout, width=820, height=330)
 
 
-def scenario_chart(table: pd.DataFrame, ltv: float) -> Figure:
-    """Customers per channel (bars) and each channel's CAC against LTV / 3 (the 3:1 line)."""
+def scenario_chart(table: pd.DataFrame, cap: float) -> Figure:
+    """Customers per channel (bars) and each channel's CAC against the ceiling ``cap``
+    (a scenario's ``max_cac``, LTV / 3: the 3:1 line)."""
     figure = Figure(figsize=(8.0, 3.0))
     left, right = figure.subplots(1, 2)
     left.barh(table.index, table["customers"], color="#1565c0")
     left.set_xlabel(t("customers"))
     left.set_title(t("Customers by channel"))
-    capstone.draw_cac_bars(right, table["cac"], ltv / capstone.TARGET_RATIO)
+    capstone.draw_cac_bars(right, table["cac"], cap)
     figure.tight_layout()
     return figure
 
