@@ -48,7 +48,7 @@ GOAL_P95_MS, GOAL_PYTHON_MS, GOAL_RATIO = 100.0, 50.0, 2.0
 MOVES = 12  # timed control moves per explorer (round-robin over its visible controls)
 SETTLE_MS = 300  # kernel idle again and the output quiet this long = updated
 BASELINE = "baseline: 1 slider -> 1 Label"
-# label -> recipe name in benchmarks.widgets.RECIPES or BROWSER_RECIPES (None: the baseline) and explorer class
+# label -> recipe (benchmarks.widgets RECIPES or BROWSER_RECIPES; None: the baseline), class
 EXPLORERS: dict[str, tuple[str | None, str | None]] = {
     BASELINE: (None, None),
     "swot.SwotExplorer": ("SwotExplorer", "SwotExplorer"),
