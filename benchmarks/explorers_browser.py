@@ -289,7 +289,7 @@ def measure_one(context, port: int, label: str, recipe: str | None,
         EXEC_JS, "from benchmarks.explorers_browser import kernel_times; print(kernel_times())"))
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / f"{tag}-{label.split(':')[0].replace('.', '_')}.png"
-    root.scroll_into_view_if_needed()
+    root.evaluate("e => e.scrollIntoView()")  # (Playwright's stability wait timed out)
     root.screenshot(path=str(shot))
     uses = page.evaluate("(r) => r.querySelector('.js-plotly-plot') ? 'plotly' : "
                          "(r.querySelector('img') ? 'PNG' : 'HTML/label')", root)
