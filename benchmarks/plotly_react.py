@@ -20,8 +20,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+from benchmarks.explorers_browser import CHROMIUM, FLAGS
+
 REPLAY_JS = """async ([figures, template]) => {
   const el = document.getElementById('chart'); Plotly.purge(el);
   const layout = f => ({...f.layout, template});
