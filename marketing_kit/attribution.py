@@ -23,9 +23,11 @@ Sources:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from math import factorial
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -39,6 +41,21 @@ TOUCH_COLUMNS = ("journey_id", "channel", "touch_time", "converted")
 MAX_SHAPLEY_CHANNELS = 15
 # Characters that look like somebody else's separator: "A, B", "A | B", "A -> B", "A / B", "A → B".
 _FOREIGN_SEPARATOR = re.compile(r"->|=>|→|[,;|/\\\t]")
+_FOREIGN_MARKS = ("->", "=>", "→", ",", ";", "|", "/", "\\", "\t")  # what the pattern matches
+
+
+class _Journeys(NamedTuple):
+    """A validated journeys frame plus its touches as integer codes (internal; no re-checks)."""
+
+    frame: pd.DataFrame  # as returned by parse_journeys
+    channels: list[str]  # sorted distinct channel names
+    codes: np.ndarray  # one entry per touch, rows in order: index into ``channels``
+    lengths: np.ndarray  # touches per row
+    derived: dict  # results computed from these journeys once (the transition matrix)
+
+    @property
+    def starts(self) -> np.ndarray:
+        return np.cumsum(self.lengths) - self.lengths
 
 
 def parse_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
@@ -48,39 +65,73 @@ def parse_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
     an unknown separator (anything but ``>``, e.g. ``","`` or ``"->"``), negative or non-finite
     ``conversions``/``nulls``/``value``, and ``TypeError`` for a non-DataFrame or non-text path.
     """
+    return _parse(journeys, remember=False).frame  # a fresh copy the caller may change
+
+
+# The last journeys the internal functions parsed: (a deep copy of the input, the result). An
+# explorer passes the same frame on every control change; DataFrame.equals (well under a
+# millisecond) tells an unchanged frame from an edited one, so a hit gives the same result.
+_last_parsed: tuple[pd.DataFrame, _Journeys] | None = None
+
+
+def _parse(journeys: pd.DataFrame, remember: bool = True) -> _Journeys:
+    """:func:`parse_journeys`, keeping the touch codes; the internal functions use this result
+    read-only, so an input equal to the previous one (same values, dtypes, columns and index)
+    gets the remembered result back instead of a second validation."""
+    global _last_parsed
+    if remember and _last_parsed is not None and isinstance(journeys, pd.DataFrame):
+        previous, parsed = _last_parsed
+        if journeys.equals(previous) and list(journeys.columns) == list(previous.columns):
+            return parsed
+    parsed = _parse_now(journeys)
+    if remember:
+        _last_parsed = (journeys.copy(deep=True), parsed)
+    return parsed
+
+
+def _parse_now(journeys: pd.DataFrame) -> _Journeys:
+    """Validate and split all paths in one ``str.split``; codes come from ``pd.factorize``."""
     val.check_dataframe("journeys", journeys, ("path", "conversions", "nulls"))
     frame = journeys.reset_index(drop=True).copy()
     frame["conversions"] = val.check_numeric_column("journeys", frame, "conversions", low=0)
     frame["nulls"] = val.check_numeric_column("journeys", frame, "nulls", low=0)
     if "value" in frame.columns:
         frame["value"] = val.check_numeric_column("journeys", frame, "value", low=0)
-    paths = frame["path"]
+    paths = frame["path"].tolist()
     for row, path in enumerate(paths):
         if not isinstance(path, str):
             raise TypeError(f"journeys['path'] must hold text like 'A > B'; row {row} is {path!r}")
-    foreign = paths.str.contains(_FOREIGN_SEPARATOR)
-    if foreign.any():
-        row = int(np.flatnonzero(foreign)[0])
+    joined = "\n".join(paths)  # "\n" is no separator, so no match spans two paths
+    if any(mark in joined for mark in _FOREIGN_MARKS):  # substring tests: faster than the regex
+        row = next(i for i, path in enumerate(paths) if _FOREIGN_SEPARATOR.search(path))
         found = _FOREIGN_SEPARATOR.search(paths[row]).group()
         raise ValueError(
             f"journeys['path'] row {row} ({paths[row]!r}) uses the unknown separator "
             f"{found!r}; join channels with {SEPARATOR!r}"
         )
-    channels = [[name.strip() for name in path.split(SEPARATOR)] for path in paths]
-    for row, names in enumerate(channels):
-        if "" in names:
-            raise ValueError(
-                f"journeys['path'] row {row} ({paths[row]!r}) has an empty path or channel name; "
-                f"every path needs at least one channel and no empty step between {SEPARATOR!r}"
-            )
-    frame["channels"] = channels
-    return frame
+    lengths = np.array([path.count(SEPARATOR) + 1 for path in paths], dtype=np.intp)
+    tokens = SEPARATOR.join(paths).split(SEPARATOR) if paths else []
+    raw_codes, raw_names = pd.factorize(np.array(tokens, dtype=object))
+    stripped = np.array([name.strip() for name in raw_names], dtype=object)
+    if (stripped == "").any():
+        touch = int(np.flatnonzero(stripped[raw_codes] == "")[0])
+        row = int(np.searchsorted(np.cumsum(lengths), touch, side="right"))
+        raise ValueError(
+            f"journeys['path'] row {row} ({paths[row]!r}) has an empty path or channel name; "
+            f"every path needs at least one channel and no empty step between {SEPARATOR!r}"
+        )
+    channels = sorted(set(stripped))
+    index = {name: i for i, name in enumerate(channels)}
+    codes = np.array([index[name] for name in stripped], dtype=np.intp)[raw_codes]
+    names = stripped[raw_codes].tolist()
+    bounds = [0, *np.cumsum(lengths).tolist()]
+    frame["channels"] = [names[a:b] for a, b in itertools.pairwise(bounds)]
+    return _Journeys(frame, channels, codes, lengths, {})
 
 
 def channel_list(journeys: pd.DataFrame) -> list[str]:
     """Sorted distinct channels appearing in the journeys' paths."""
-    frame = parse_journeys(journeys)
-    return sorted({name for names in frame["channels"] for name in names})
+    return _parse(journeys).channels
 
 
 def touch_weights(
@@ -173,23 +224,27 @@ def heuristic_attribution(
         half_life = 7.0 if half_life is None else half_life
         return _touch_attribution(journeys, model, half_life, position_weights)
     half_life = 1.0 if half_life is None else half_life
-    frame = parse_journeys(journeys)
+    return _heuristic(_parse(journeys), model, half_life, position_weights)
+
+
+def _heuristic(parsed: _Journeys, model: str, half_life: float,
+               position_weights: Sequence[float]) -> pd.DataFrame:
+    """Heuristic credit of parsed journeys: one weight per touch, summed per channel."""
+    frame, lengths = parsed.frame, parsed.lengths
+    distinct = np.unique(lengths)
+    tables = [touch_weights(int(n), model, half_life=half_life, position_weights=position_weights)
+              for n in distinct]  # one weight vector per path length, as before
+    offsets = np.concatenate([[0], np.cumsum(distinct)[:-1]])
+    offset = offsets[np.searchsorted(distinct, lengths)]  # where each row's length table starts
+    position = np.arange(len(parsed.codes)) - np.repeat(parsed.starts, lengths)
+    weights = np.concatenate(tables)[np.repeat(offset, lengths) + position] if tables else []
     has_value = "value" in frame.columns
-    values = frame["value"] if has_value else frame["conversions"] * 0
-    cache: dict[int, np.ndarray] = {}
-    names, conv_credit, value_credit = [], [], []
-    for path, conv, value in zip(frame["channels"], frame["conversions"], values, strict=True):
-        if len(path) not in cache:
-            cache[len(path)] = touch_weights(len(path), model, half_life=half_life,
-                                             position_weights=position_weights)
-        weights = cache[len(path)]
-        names.extend(path)
-        conv_credit.append(weights * conv)
-        value_credit.append(weights * value)
-    long = pd.DataFrame({"channel": names, "conversions": np.concatenate(conv_credit),
-                         "value": np.concatenate(value_credit)})
-    sums = long.groupby("channel")[["conversions", "value"]].sum()
-    return _result({name: row.to_numpy() for name, row in sums.iterrows()}, has_value)
+    n = len(parsed.channels)
+    credit = [np.bincount(parsed.codes, weights * np.repeat(frame[column].to_numpy(), lengths),
+                          minlength=n) if column in frame.columns else np.zeros(n)
+              for column in ("conversions", "value")]
+    return _result({name: np.array([credit[0][i], credit[1][i]])
+                    for i, name in enumerate(parsed.channels)}, has_value)
 
 
 def _touch_attribution(touches: pd.DataFrame, model: str, half_life: float,
@@ -259,17 +314,28 @@ def transition_matrix(journeys: pd.DataFrame) -> pd.DataFrame:
     Rows are ``start`` and channels (each sums to 1, or 0 for a channel seen only on rows with no
     journeys); columns are the channels, ``conv`` and ``null``.
     """
-    frame = parse_journeys(journeys)
-    states = ["start", *sorted({n for names in frame["channels"] for n in names})]
-    index = {state: i for i, state in enumerate(states)}
+    return _transitions(_parse(journeys)).copy()  # the caller may change its copy
+
+
+def _transitions(parsed: _Journeys) -> pd.DataFrame:
+    """:func:`transition_matrix` of parsed journeys (computed once, then shared read-only)."""
+    if "transitions" not in parsed.derived:
+        parsed.derived["transitions"] = _count_transitions(parsed)
+    return parsed.derived["transitions"]
+
+
+def _count_transitions(parsed: _Journeys) -> pd.DataFrame:
+    """Counts of every (from, to) step at once, from the touch codes."""
+    frame, lengths = parsed.frame, parsed.lengths
+    states = ["start", *parsed.channels]
     n = len(states)
     counts = np.zeros((n, n + 2))  # columns: the transient states, then conv, null
     walks = (frame["conversions"] + frame["nulls"]).to_numpy()
-    steps = [[0, *(index[name] for name in names)] for names in frame["channels"]]
-    source = np.concatenate([path[:-1] for path in steps])
-    target = np.concatenate([path[1:] for path in steps])
-    np.add.at(counts, (source, target), np.repeat(walks, [len(p) - 1 for p in steps]))
-    last = np.array([path[-1] for path in steps])
+    target = parsed.codes + 1  # state of each touch; the step into it comes from ...
+    source = np.concatenate([[0], target[:-1]]) if len(target) else target
+    source[parsed.starts[lengths > 0]] = 0  # ... the previous touch, or start on a first touch
+    np.add.at(counts, (source, target), np.repeat(walks, lengths))
+    last = target[np.cumsum(lengths) - 1]
     np.add.at(counts[:, n], last, frame["conversions"].to_numpy())
     np.add.at(counts[:, n + 1], last, frame["nulls"].to_numpy())
     totals = counts.sum(axis=1, keepdims=True)
@@ -307,10 +373,11 @@ def conversion_probability(transitions: pd.DataFrame, removed: Iterable[str] = (
 
 def removal_effects(journeys: pd.DataFrame) -> pd.Series:
     """Removal effect per channel: 1 - P(conv without it) / P(conv) (Anderl et al. 2016)."""
-    transitions = transition_matrix(journeys)
-    base = conversion_probability(transitions)
-    if base == 0:
-        raise ValueError("journeys must hold at least one conversion for Markov attribution")
+    return _removal_effects(transition_matrix(journeys))
+
+
+def _removal_effects(transitions: pd.DataFrame) -> pd.Series:
+    base = _base_probability(transitions)
     channels = list(transitions.index[1:])
     effects = [1 - conversion_probability(transitions, [c]) / base for c in channels]
     return pd.Series(effects, index=pd.Index(channels, name="channel"), name="removal_effect")
@@ -323,13 +390,22 @@ def removal_impact(journeys: pd.DataFrame, removed: Iterable[str]) -> dict[str, 
     (1 - ratio) and ``conversions``: the observed total scaled by the ratio, i.e. the conversions
     the chain says would remain.
     """
-    frame = parse_journeys(journeys)
-    transitions = transition_matrix(frame)
+    parsed = _parse(journeys)
+    return _removal_impact(_transitions(parsed), float(parsed.frame["conversions"].sum()), removed)
+
+
+def _base_probability(transitions: pd.DataFrame) -> float:
     base = conversion_probability(transitions)
     if base == 0:
         raise ValueError("journeys must hold at least one conversion for Markov attribution")
+    return base
+
+
+def _removal_impact(transitions: pd.DataFrame, total: float,
+                    removed: Iterable[str]) -> dict[str, float]:
+    """:func:`removal_impact` from the transition matrix and the observed conversions."""
+    base = _base_probability(transitions)
     kept = conversion_probability(transitions, removed)
-    total = float(frame["conversions"].sum())
     return {"base_probability": base, "probability": kept, "removal_effect": 1 - kept / base,
             "conversions": total * kept / base}
 
@@ -341,8 +417,12 @@ def markov_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
     likewise for value. Computed with linear algebra (no simulation), so it is deterministic.
     Returns ``removal_effect``, ``conversions``, ``value`` (if given) and ``share`` per channel.
     """
-    frame = parse_journeys(journeys)
-    effects = removal_effects(frame)
+    return _markov(_parse(journeys))
+
+
+def _markov(parsed: _Journeys) -> pd.DataFrame:
+    frame = parsed.frame
+    effects = _removal_effects(_transitions(parsed))
     share = effects / effects.sum()
     conversions = share * frame["conversions"].sum()
     table = pd.DataFrame({"removal_effect": effects, "conversions": conversions})
@@ -358,15 +438,19 @@ def markov_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
 def coalition_values(journeys: pd.DataFrame, column: str = "conversions") -> tuple:
     """v(S) for every coalition S (bit mask over the sorted channels): the ``column`` total of
     journeys whose set of channels is a subset of S (Zhao et al. 2018, section 3)."""
-    frame = parse_journeys(journeys)
-    channels = sorted({n for names in frame["channels"] for n in names})
+    return _coalition_values(_parse(journeys), column)
+
+
+def _coalition_values(parsed: _Journeys, column: str) -> tuple:
+    channels = parsed.channels
     if len(channels) > MAX_SHAPLEY_CHANNELS:
         raise ValueError(f"journeys has {len(channels)} channels; exact Shapley allows at most "
                          f"{MAX_SHAPLEY_CHANNELS}")
-    bit = {name: 1 << i for i, name in enumerate(channels)}
     exact = np.zeros(1 << len(channels))  # total of journeys whose channel set is exactly S
-    masks = [sum(bit[name] for name in set(names)) for names in frame["channels"]]
-    np.add.at(exact, masks, frame[column].to_numpy())
+    nonempty = parsed.lengths > 0
+    masks = np.bitwise_or.reduceat(1 << parsed.codes, parsed.starts[nonempty]) if nonempty.any() \
+        else np.zeros(0, dtype=np.intp)
+    np.add.at(exact, masks, parsed.frame[column].to_numpy()[nonempty])
     values = exact.copy()
     for i in range(len(channels)):  # subset-sum transform: v(S) = sum of exact(T), T within S
         has_i = (np.arange(len(values)) >> i) & 1 == 1
@@ -383,11 +467,14 @@ def shapley_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
     the unit tests check. Order and repeats are ignored. Returns ``conversions``, ``value`` (if
     given) and ``share`` per channel.
     """
-    frame = parse_journeys(journeys)
-    columns = ["conversions", "value"] if "value" in frame.columns else ["conversions"]
+    return _shapley(_parse(journeys))
+
+
+def _shapley(parsed: _Journeys) -> pd.DataFrame:
+    columns = ["conversions", "value"] if "value" in parsed.frame.columns else ["conversions"]
     result = {}
     for column in columns:
-        channels, v = coalition_values(frame, column)
+        channels, v = _coalition_values(parsed, column)
         n = len(channels)
         coalitions = np.arange(1 << n)
         size = np.array([bin(c).count("1") for c in coalitions])
@@ -411,9 +498,13 @@ def compare_models(
     models: Sequence[str] = MODELS,
 ) -> pd.DataFrame:
     """Attributed conversions per channel (rows) under each model in ``models`` (columns)."""
-    frame = parse_journeys(journeys)
-    settings = {"half_life": half_life, "position_weights": position_weights}
-    columns = {model: attribute(frame, model, **settings)["conversions"] for model in models}
+    parsed, half_life = _parse(journeys), 1.0 if half_life is None else half_life
+    columns = {}
+    for model in models:  # parsed once for all the models
+        val.check_choice("model", model, MODELS)
+        table = (_markov(parsed) if model == "markov" else _shapley(parsed) if model == "shapley"
+                 else _heuristic(parsed, model, half_life, position_weights))
+        columns[model] = table["conversions"]
     return pd.DataFrame(columns).fillna(0.0).rename_axis("channel")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 from marketing_kit import attribution, funnel
@@ -101,24 +102,25 @@ def cut_effect(
     if not keep:
         raise ValueError("keep must name at least one channel")
 
-    def summary(part: pd.DataFrame) -> dict[str, float]:
-        return {
-            "channels": len(part),
-            "monthly_cost": part["monthly_cost"].sum(),
-            "leads": part["leads"].sum(),
-            "qualified_leads": part["qualified_leads"].sum(),
-            "lead_quality": part["qualified_leads"].sum() / part["leads"].sum(),
-            "cost_per_qualified_lead": part["monthly_cost"].sum() / part["qualified_leads"].sum(),
-        }
-
-    table = pd.DataFrame([summary(frame), summary(frame.loc[keep])], index=["all channels", "kept"])
-    if journeys is not None:
-        dropped = [c for c in attribution.channel_list(journeys) if c not in keep]
-        impact = attribution.removal_impact(journeys, dropped)
-        total = float(attribution.parse_journeys(journeys)["conversions"].sum())
-        table["conversions"] = [total, impact["conversions"]]
-    table.loc["change"] = table.loc["kept"] - table.loc["all channels"]
-    return table
+    rows = {"all channels": np.arange(len(frame)), "kept": frame.index.get_indexer(keep)}
+    sums = {column: [frame[column].to_numpy()[at].sum() for at in rows.values()]
+            for column in ("monthly_cost", "leads", "qualified_leads")}
+    columns = {
+        "channels": [len(at) for at in rows.values()],
+        **sums,
+        "lead_quality": np.divide(sums["qualified_leads"], sums["leads"]),
+        "cost_per_qualified_lead": np.divide(sums["monthly_cost"], sums["qualified_leads"]),
+    }
+    if journeys is not None:  # parsed once; the attribution internals skip re-validation
+        parsed = attribution._parse(journeys)
+        dropped = [c for c in parsed.channels if c not in keep]
+        total = float(parsed.frame["conversions"].sum())
+        impact = attribution._removal_impact(attribution._transitions(parsed), total, dropped)
+        columns["conversions"] = [total, impact["conversions"]]
+    table = {}
+    for column, (before, after) in columns.items():  # rows: all, kept, change = kept - all
+        table[column] = np.array([before, after, after - before])
+    return pd.DataFrame(table, index=[*rows, "change"])
 
 
 def channel_scorecard(
@@ -138,8 +140,9 @@ def channel_scorecard(
               for q, n in zip(frame["qualified_leads"], frame["leads"], strict=True)]
     frame["lead_quality_low"] = [low for low, _ in bounds]
     frame["lead_quality_high"] = [high for _, high in bounds]
-    markov = attribution.markov_attribution(journeys)
-    total = float(attribution.parse_journeys(journeys)["conversions"].sum())
+    parsed = attribution._parse(journeys)
+    markov = attribution._markov(parsed)
+    total = float(parsed.frame["conversions"].sum())
     frame["conversions_lost"] = (markov["removal_effect"] * total).reindex(frame.index)
     frame["markov_credit"] = markov["conversions"].reindex(frame.index)
     missing = list(frame.index[frame["markov_credit"].isna()])
