@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from marketing_kit._validate import (
@@ -89,10 +90,12 @@ def check_items(items: object, kinds: tuple[str, ...] = KINDS) -> pd.DataFrame:
     if frame["factor"].isna().any() or (frame["factor"].astype(str).str.strip() == "").any():
         raise ValueError("items['factor'] must name every factor (no blank or missing names)")
     check_numeric_column("items", frame, "weight", low=0.0, high=1.0)
-    rating = check_numeric_column("items", frame, "rating", low=1.0, high=4.0)
+    rating = check_numeric_column("items", frame, "rating", low=1.0, high=4.0).to_numpy()
+    kind_of = frame["kind"].to_numpy()
     for kind, (low, high) in IFE_RATING_RANGE.items():
-        wrong = frame.loc[(frame["kind"] == kind) & ~rating.between(low, high), "factor"]
-        if len(wrong):
+        outside = (kind_of == kind) & ~((rating >= low) & (rating <= high))
+        if outside.any():
+            wrong = frame.loc[outside, "factor"]
             raise ValueError(
                 f"items['rating'] of a {KIND_NAMES[kind]} must be in [{low:g}, {high:g}] on the "
                 f"IFE scale (1 = major weakness ... 4 = major strength); check {list(wrong)[:3]}"
@@ -114,17 +117,22 @@ def _check_kinds(frame: pd.DataFrame) -> None:
 
 def _side(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
     """The rows of one side of a table already passed through :func:`check_items`."""
+    return frame[_side_mask(frame, kind)]
+
+
+def _side_mask(frame: pd.DataFrame, kind: str) -> np.ndarray:
+    """Which rows of a checked table are on one side; that side's weights must sum to 1."""
     check_choice("kind", kind, tuple(SIDES))
-    rows = frame[frame["kind"].isin(SIDES[kind])]
-    if rows.empty:
+    mask = np.isin(frame["kind"].to_numpy(), SIDES[kind])
+    if not mask.any():
         raise ValueError(f"items has no {kind} factors (kind {' or '.join(SIDES[kind])})")
-    total = float(rows["weight"].astype(float).sum())
+    total = float(frame["weight"].to_numpy(dtype=float)[mask].sum())
     if abs(total - 1.0) > WEIGHT_TOLERANCE:
         raise ValueError(
             f"items['weight'] of the {kind} factors ({'+'.join(SIDES[kind])}) must sum to 1 "
             f"(within {WEIGHT_TOLERANCE:g}); they sum to {total:.4f}"
         )
-    return rows
+    return mask
 
 
 def codes(items: pd.DataFrame) -> pd.Series:
@@ -183,10 +191,15 @@ def weighted_score(items: pd.DataFrame, kind: str = "internal") -> float:
 
 
 def _weighted_score(items: pd.DataFrame, kind: str) -> float:
-    matrix = _evaluation_matrix(items, kind)
+    # The sum of _evaluation_matrix's weighted_score column, in its row order (strengths before
+    # weaknesses, opportunities before threats), without building the table.
+    mask = _side_mask(items, kind)
+    order = np.argsort([KINDS.index(k) for k in items["kind"].to_numpy()[mask]], kind="stable")
+    weight = items["weight"].to_numpy(dtype=float)[mask][order]
+    rating = items["rating"].to_numpy(dtype=float)[mask][order]
     # Weights may miss 1 by the allowed tolerance; dividing by their sum keeps the total a
     # weighted mean of 1-4 ratings, so it never leaves [1, 4] (0.999... would fail ie_cell).
-    return float(matrix["weighted_score"].sum() / matrix["weight"].sum())
+    return float((weight * rating).sum() / weight.sum())
 
 
 def normalise_weights(items: pd.DataFrame, column: str = "importance") -> pd.DataFrame:
@@ -233,45 +246,63 @@ def tows_matrix(items: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
     empty ``idea`` column is left for the strategy the student writes. ``top`` keeps the first
     ``top`` pairs of each cell. Both sides' weights must sum to 1.
     """
-    items = check_items(items).reset_index(drop=True)
-    internal, external = _side(items, "internal"), _side(items, "external")
+    return _tows_matrix(check_items(items).reset_index(drop=True), top)
+
+
+def _tows_matrix(items: pd.DataFrame, top: int | None) -> pd.DataFrame:
+    internal, external = _side_mask(items, "internal"), _side_mask(items, "external")
     if top is not None:
         top = check_number("top", top, low=1, integer=True)
-    label = codes(items)
-    salience = items["weight"].astype(float) * _intensity(items)
-    rows = []
-    for strategy in TOWS_STRATEGIES:
-        inner = internal[internal["kind"] == strategy[0]]
-        outer = external[external["kind"] == strategy[1]]
-        for i in inner.index:
-            for o in outer.index:
-                rows.append({
-                    "strategy": strategy,
-                    "internal_code": label[i], "internal": str(items.at[i, "factor"]),
-                    "external_code": label[o], "external": str(items.at[o, "factor"]),
-                    "internal_salience": salience[i], "external_salience": salience[o],
-                    "priority": salience[i] * salience[o],
-                })
-    table = pd.DataFrame(rows, columns=["strategy", "internal_code", "internal", "external_code",
-                                        "external", "internal_salience", "external_salience",
-                                        "priority"])
-    cell_order = table["strategy"].map({s: i for i, s in enumerate(TOWS_STRATEGIES)})
-    table = table.assign(_cell=cell_order).sort_values(
-        ["_cell", "priority"], ascending=[True, False], kind="stable")
-    table["rank"] = table.groupby("strategy").cumcount() + 1
-    if top is not None:
-        table = table[table["rank"] <= top]
-    return table.drop(columns="_cell").reset_index(drop=True).assign(idea="")
+    kind = items["kind"].to_numpy()
+    rating = items["rating"].to_numpy(dtype=float)
+    salience = items["weight"].to_numpy(dtype=float) * np.where(kind == "S", rating, 5.0 - rating)
+    inner, outer, cell = [], [], []  # every pair, cell by cell, internal factor by factor
+    for number, strategy in enumerate(TOWS_STRATEGIES):
+        rows = np.flatnonzero(internal & (kind == strategy[0]))
+        columns = np.flatnonzero(external & (kind == strategy[1]))
+        inner.append(np.repeat(rows, len(columns)))
+        outer.append(np.tile(columns, len(rows)))
+        cell.append(np.full(len(rows) * len(columns), number))
+    i, o, cell = np.concatenate(inner), np.concatenate(outer), np.concatenate(cell)
+    priority = salience[i] * salience[o]
+    order = np.lexsort((-priority, cell))  # stable: equal priorities keep the pair order
+    i, o, cell, priority = i[order], o[order], cell[order], priority[order]
+    rank = np.arange(len(cell)) - np.searchsorted(cell, cell) + 1
+    keep = slice(None) if top is None else rank <= top
+    label = codes(items).to_numpy()
+    factor = items["factor"].astype(str).to_numpy()
+    return pd.DataFrame({
+        "strategy": np.array(list(TOWS_STRATEGIES), dtype=object)[cell[keep]],
+        "internal_code": label[i[keep]], "internal": factor[i[keep]],
+        "external_code": label[o[keep]], "external": factor[o[keep]],
+        "internal_salience": salience[i[keep]], "external_salience": salience[o[keep]],
+        "priority": priority[keep], "rank": rank[keep], "idea": "",
+    })
 
 
 def swot_lists(items: pd.DataFrame) -> dict[str, list[str]]:
     """The four SWOT lists for a 2 x 2 board: kind -> factors, heaviest weight first."""
-    rows = check_items(items)
+    return _swot_lists(check_items(items))
+
+
+def _swot_lists(rows: pd.DataFrame) -> dict[str, list[str]]:
+    kind = rows["kind"].to_numpy()
+    weight = rows["weight"].to_numpy(dtype=float)
+    factor = rows["factor"].astype(str).to_numpy()
     board = {}
-    for kind in KINDS:
-        part = rows[rows["kind"] == kind].sort_values("weight", ascending=False, kind="stable")
-        board[kind] = list(part["factor"].astype(str))
+    for name in KINDS:
+        part = np.flatnonzero(kind == name)
+        # stable on -weight: heaviest first, equal weights in row order
+        board[name] = factor[part[np.argsort(-weight[part], kind="stable")]].tolist()
     return board
+
+
+def analysis(items: pd.DataFrame, top: int | None = None) -> dict[str, object]:
+    """Validate ``items`` once and return :func:`ie_position`'s keys plus ``tows``
+    (:func:`tows_matrix` with ``top``) and ``lists`` (:func:`swot_lists`): what one change of a
+    SWOT explorer needs."""
+    frame = check_items(items).reset_index(drop=True)
+    return {**_ie_position(frame), "tows": _tows_matrix(frame, top), "lists": _swot_lists(frame)}
 
 
 def ie_band(total: float, kind: str = "internal") -> str:

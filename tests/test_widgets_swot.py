@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from marketing_kit import datasets, i18n, swot
-from marketing_kit.widgets.swot import explorer, ie_grid_figure, swot_board_figure
+from marketing_kit.widgets.swot import (
+    explorer,
+    ie_grid_figure,
+    swot_board_figure,
+    swot_board_html,
+)
 
 
 @pytest.fixture
@@ -121,3 +127,15 @@ def test_korean_labels(case):
     assert "TOWS 전략" in app.tows_html.value
     assert app.controls["S1:points"].description == "S1 점수"
     assert app.ife_total == pytest.approx(2.2)  # numbers unchanged
+
+
+def test_every_move_shows_what_the_single_topic_functions_give(app):
+    """The explorer validates once (swot.analysis); its outputs equal the one-by-one calls."""
+    for name, value in (("S1:points", 30.0), ("O3:rating", 4), ("T2:points", 0.0),
+                        ("W2:rating", 2), ("O1:points", 5.0)):
+        app.controls[name].value = value
+        position = swot.ie_position(app.items)
+        assert (app.ife_total, app.efe_total, app.cell) == (
+            position["ife_total"], position["efe_total"], position["cell"])
+        pd.testing.assert_frame_equal(app.tows, swot.tows_matrix(app.items, top=1))
+        assert app.board_html.value == swot_board_html(app.items, "SWOT: Analytics start-up")

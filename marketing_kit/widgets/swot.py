@@ -113,10 +113,12 @@ def ie_grid_figure(positions: Mapping[str, tuple[float, float]],
     return figure
 
 
-def swot_board_html(items: pd.DataFrame, title: str = "SWOT board") -> str:
+def swot_board_html(items: pd.DataFrame, title: str = "SWOT board",
+                    lists: Mapping[str, list[str]] | None = None) -> str:
     """The 2 x 2 SWOT board as HTML: each quadrant lists code, factor, weight and rating,
-    heaviest first (the order of :func:`marketing_kit.swot.swot_lists`)."""
-    board = swot.swot_lists(items)
+    heaviest first (the order of :func:`marketing_kit.swot.swot_lists`, or ``lists`` if given:
+    its result for ``items``, already computed)."""
+    board = swot.swot_lists(items) if lists is None else lists
     # (factor, kind) is unique (swot.check_items): one plain lookup table, no frame filtering
     rows = {(str(f), k): (c, w, r) for f, k, c, w, r in zip(
         items["factor"], items["kind"], swot.codes(items), items["weight"], items["rating"],
@@ -258,10 +260,10 @@ class SwotExplorer(Explorer):
 
     def update(self) -> None:
         self.items = swot.normalise_weights(self.inputs(), "importance")
-        position = swot.ie_position(self.items)
+        position = swot.analysis(self.items, top=1)  # validates once: IE, TOWS and lists
         self.ife_total, self.efe_total = position["ife_total"], position["efe_total"]
         self.cell, self.posture = position["cell"], position["posture"]
-        self.tows = swot.tows_matrix(self.items, top=1)
+        self.tows = position["tows"]
         self.summary.value = (
             f"<b>IFE</b> {self.ife_total:.2f}, {t(BAND_LABELS[position['internal']])} "
             f"&nbsp;|&nbsp; <b>EFE</b> {self.efe_total:.2f}, "
@@ -274,8 +276,8 @@ class SwotExplorer(Explorer):
         self.tows_html.value = (f"<b>{t('Top pair per TOWS cell')}</b>"
                                 + shown.to_html(index=False, float_format=lambda x: f"{x:.3f}"))
         move_ie_dot(self.ie_figure, self.name, self.ife_total, self.efe_total)
-        self.board_html.value = swot_board_html(self.items,
-                                                t("SWOT: {name}").format(name=self.name))
+        self.board_html.value = swot_board_html(self.items, t("SWOT: {name}").format(
+            name=self.name), lists=position["lists"])
 
 
 def explorer(items: pd.DataFrame, name: str = "Case company") -> SwotExplorer:
