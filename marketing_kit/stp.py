@@ -4,7 +4,8 @@ Framing from seed ``003_acc37c7ae0022513.txt``: STP is the marketing *strategy* 
 mix carries it out. Segmentation splits the market, targeting picks the segments to serve,
 positioning wins a place in the customer's mind ("인식의 싸움", a battle of perception).
 
-- Segmentation: z-score the bases (:func:`standardise`, scikit-learn ``StandardScaler``),
+- Segmentation (in :mod:`marketing_kit.stp_segments`, re-exported here): z-score the bases
+  (:func:`standardise`, scikit-learn ``StandardScaler``),
   k-means (:func:`segment`, scikit-learn ``KMeans``; MacQueen 1967, Lloyd 1982), choose k by
   the silhouette (Rousseeuw 1987) and the elbow of the within-cluster sum of squares
   (:func:`k_diagnostics`), profile (:func:`profile`, :func:`relative_profile`) and name
@@ -26,22 +27,37 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
-from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
 from marketing_kit._validate import check_dataframe, check_number, check_numeric_column
 
-#: k-means restarts; fixed so every run (notebook, tests, widget) gives the same segments.
-N_INIT = 10
+# Segmentation lives in its own module; its names are part of this one's API.
+from marketing_kit.stp_segments import (
+    N_INIT,
+    SEGMENTATION_BASES,
+    Segmentation,
+    _check_labels,
+    _groups,
+    best_k,
+    check_features,
+    k_diagnostics,
+    profile,
+    relative_profile,
+    segment,
+    segmentations,
+    standardise,
+    suggest_names,
+)
 
-#: The seed's segmentation bases: consumer-based and product-based.
-SEGMENTATION_BASES: dict[str, tuple[str, ...]] = {
-    "consumer": ("demographic", "psychographic", "lifestyle", "geographic"),
-    "product": ("attribute", "benefit", "situation"),
-}
+__all__ = [
+    "CRITERIA", "IMMUTABLE_LAWS", "LAW_MEANINGS", "N_INIT", "REVERSED", "SEGMENTATION_BASES",
+    "PerceptualMap", "Segmentation", "attractiveness", "best_k", "brand_distances",
+    "check_features", "check_weights", "ideal_distances", "k_diagnostics",
+    "nearest_competitor", "perceptual_map", "positioning_statement", "profile", "project",
+    "relative_profile", "scale_criteria", "segment", "segmentations", "standardise",
+    "suggest_names", "targeting_inputs",
+]
 
 #: Targeting criteria of :func:`attractiveness`, in weight order; ``competitive_intensity``
 #: is reverse-scored (more rivals make a segment less attractive).
@@ -91,177 +107,6 @@ LAW_MEANINGS: dict[str, str] = {
 }
 
 
-# --------------------------------------------------------------------------- segmentation
-def check_features(df: pd.DataFrame, features: Sequence[str], name: str = "df") -> pd.DataFrame:
-    """Return ``df[features]`` as floats after checking the names exist and values are finite."""
-    check_dataframe(name, df)
-    if isinstance(features, str) or not isinstance(features, Sequence):
-        raise TypeError(f"features must be a list of column names, got {features!r}")
-    features = list(features)
-    if not features:
-        raise ValueError("features must name at least one column")
-    if len(set(features)) != len(features):
-        raise ValueError(f"features must not repeat a column, got {features}")
-    unknown = [f for f in features if f not in df.columns]
-    if unknown:
-        raise ValueError(f"features {unknown} are not columns of {name}; "
-                         f"available: {list(df.columns)}")
-    return pd.DataFrame({f: check_numeric_column(name, df, f) for f in features}, index=df.index)
-
-
-def standardise(df: pd.DataFrame, features: Sequence[str]) -> pd.DataFrame:
-    """z-scores of the chosen bases: (x - mean) / sd with the population sd (ddof = 0).
-
-    Same as scikit-learn's ``StandardScaler``; k-means is distance based, so unscaled bases
-    with big units (age in years vs a 1-7 Likert item) would dominate the segments.
-    A constant column gets z = 0 (``StandardScaler`` leaves its scale at 1).
-    """
-    data = check_features(df, features)
-    z = StandardScaler().fit_transform(data.to_numpy())
-    return pd.DataFrame(z, index=data.index, columns=data.columns)
-
-
-@dataclass(frozen=True)
-class Segmentation:
-    """Result of :func:`segment`.
-
-    ``labels``: segment of each row (1 = largest segment), indexed like the input.
-    ``profile``: :func:`profile` table. ``relative``: :func:`relative_profile` table.
-    ``silhouette``: mean silhouette width; ``inertia``: within-segment sum of squares (z units).
-    """
-
-    labels: pd.Series
-    profile: pd.DataFrame
-    relative: pd.DataFrame
-    silhouette: float
-    inertia: float
-
-
-def _kmeans(z: np.ndarray, k: int, random_state: int) -> tuple[KMeans, float]:
-    """Fit k-means and score its silhouette on one thread.
-
-    A survey of ~1,000 rows is too small to gain from OpenMP threads, and on a busy shared
-    machine the threads' spin-waiting made a k sweep 10x slower; one thread gives identical
-    labels.
-    """
-    with threadpool_limits(limits=1):
-        model = KMeans(n_clusters=k, n_init=N_INIT, random_state=random_state).fit(z)
-        return model, float(silhouette_score(z, model.labels_))
-
-
-def segment(df: pd.DataFrame, features: Sequence[str], k: int,
-            random_state: int = 0) -> Segmentation:
-    """k-means segments of ``df`` on the standardised ``features``.
-
-    scikit-learn ``KMeans(n_clusters=k, n_init=10, random_state=random_state)`` on the
-    :func:`standardise` d bases. k-means numbers its clusters arbitrarily; here they are
-    renumbered 1..k from largest to smallest (ties by first appearance), so labels are stable.
-    Requires 2 <= k <= number of rows - 1 (silhouette needs at least two rows in some segment).
-    """
-    z = standardise(df, features)
-    k = check_number("k", k, low=2, high=len(z) - 1, integer=True)
-    random_state = check_number("random_state", random_state, low=0, integer=True)
-    model, silhouette = _kmeans(z.to_numpy(), k, random_state)
-    raw = model.labels_
-    counts = np.bincount(raw, minlength=k)
-    first = np.array([np.argmax(raw == c) for c in range(k)])
-    order = sorted(range(k), key=lambda c: (-counts[c], first[c]))
-    renumber = {old: new for new, old in enumerate(order, start=1)}
-    labels = pd.Series([renumber[c] for c in raw], index=z.index, name="segment")
-    return Segmentation(
-        labels=labels,
-        profile=profile(df, features, labels),
-        relative=relative_profile(df, features, labels),
-        silhouette=silhouette,
-        inertia=float(model.inertia_),
-    )
-
-
-def k_diagnostics(df: pd.DataFrame, features: Sequence[str], k_values: Sequence[int] = range(2, 9),
-                  random_state: int = 0) -> pd.DataFrame:
-    """Elbow and silhouette diagnostics for each k in ``k_values``.
-
-    Returns a frame indexed by ``k`` with ``inertia`` (within-segment sum of squared
-    distances, falls as k grows: look for the elbow) and ``silhouette`` (mean of
-    (b - a) / max(a, b), Rousseeuw 1987; higher is better, pick the maximum).
-    """
-    z = standardise(df, features).to_numpy()
-    ks = [check_number("k_values", k, low=2, high=len(z) - 1, integer=True) for k in k_values]
-    if not ks:
-        raise ValueError("k_values must hold at least one k")
-    rows = []
-    for k in ks:
-        model, silhouette = _kmeans(z, k, random_state)
-        rows.append({"k": k, "inertia": float(model.inertia_), "silhouette": silhouette})
-    return pd.DataFrame(rows).set_index("k")
-
-
-def best_k(diagnostics: pd.DataFrame) -> int:
-    """The k with the highest mean silhouette in a :func:`k_diagnostics` table."""
-    check_dataframe("diagnostics", diagnostics, ("silhouette",))
-    return int(diagnostics["silhouette"].idxmax())
-
-
-def _check_labels(df: pd.DataFrame, labels: object) -> pd.Series:
-    if not isinstance(labels, pd.Series):
-        labels = pd.Series(np.asarray(labels), index=df.index, name="segment")
-    if len(labels) != len(df) or not labels.index.equals(df.index):
-        raise ValueError(f"labels must have one entry per row of df ({len(df)}), same index")
-    if labels.isna().any():
-        raise ValueError("labels must not contain missing values")
-    return labels
-
-
-def profile(df: pd.DataFrame, features: Sequence[str], labels: pd.Series) -> pd.DataFrame:
-    """Segment profile: ``size``, ``share`` of the market and the mean of each basis.
-
-    Adds a final ``Market`` row (all rows), so each segment can be read against the market.
-    """
-    data = check_features(df, features)
-    labels = _check_labels(df, labels)
-    grouped = data.groupby(labels.to_numpy(), sort=True)
-    table = grouped.mean()
-    table.insert(0, "share", grouped.size() / len(data))
-    table.insert(0, "size", grouped.size())
-    table.index.name = "segment"
-    market = pd.DataFrame([{"size": len(data), "share": 1.0, **data.mean().to_dict()}],
-                          index=pd.Index(["Market"], name="segment"))
-    return pd.concat([table, market])
-
-
-def relative_profile(df: pd.DataFrame, features: Sequence[str], labels: pd.Series) -> pd.DataFrame:
-    """Each segment's mean per basis relative to the market, in market standard deviations.
-
-    (segment mean - market mean) / market sd (ddof = 0): the mean z-score of the segment.
-    +1 means "one sd above the market"; this is what a profile heatmap shows.
-    """
-    z = standardise(df, features)
-    labels = _check_labels(df, labels)
-    table = z.groupby(labels.to_numpy(), sort=True).mean()
-    table.index.name = "segment"
-    return table
-
-
-def suggest_names(relative: pd.DataFrame, top: int = 2, threshold: float = 0.5) -> dict:
-    """Draft segment names from a :func:`relative_profile`: its most distinctive bases.
-
-    Each segment gets up to ``top`` bases whose |relative mean| >= ``threshold`` sd, as
-    "high x" / "low x", strongest first ("average" if none stands out). The analyst turns
-    these drafts into real names ("budget students"); the helper only suggests.
-    """
-    check_dataframe("relative", relative)
-    top = check_number("top", top, low=1, integer=True)
-    threshold = check_number("threshold", threshold, low=0)
-    names = {}
-    for seg, row in relative.iterrows():
-        row = row.astype(float)
-        strongest = row.abs().sort_values(ascending=False, kind="stable")
-        words = [f"{'high' if row[f] > 0 else 'low'} {f}" for f in strongest.index[:top]
-                 if abs(row[f]) >= threshold]
-        names[seg] = ", ".join(words) if words else "average"
-    return names
-
-
 # ----------------------------------------------------------------------------- targeting
 def targeting_inputs(df: pd.DataFrame, labels: pd.Series, *, growth: str, margin: str,
                      competition: str, fit: str) -> pd.DataFrame:
@@ -275,7 +120,7 @@ def targeting_inputs(df: pd.DataFrame, labels: pd.Series, *, growth: str, margin
                "fit": fit}
     data = check_features(df, list(columns.values()))
     labels = _check_labels(df, labels)
-    grouped = data.groupby(labels.to_numpy(), sort=True)
+    grouped = data.groupby(_groups(labels), sort=True)
     table = grouped.mean().rename(columns={v: k for k, v in columns.items()})
     table.insert(0, "size", grouped.size() / len(data))
     table.index.name = "segment"
@@ -319,13 +164,20 @@ def scale_criteria(segments_df: pd.DataFrame) -> pd.DataFrame:
     for all (it cannot tell them apart).
     """
     check_dataframe("segments_df", segments_df, CRITERIA)
-    data = pd.DataFrame({c: check_numeric_column("segments_df", segments_df, c)
-                         for c in CRITERIA}, index=segments_df.index)
-    spread = data.max() - data.min()
-    scaled = (data - data.min()) / spread.where(spread > 0, 1.0)
-    scaled.loc[:, spread[spread == 0].index] = 0.5
-    for criterion in REVERSED:
-        scaled[criterion] = 1 - scaled[criterion]
+    values = np.column_stack([check_numeric_column("segments_df", segments_df, c).to_numpy()
+                              for c in CRITERIA])
+    return pd.DataFrame(_scaled(values), index=segments_df.index, columns=list(CRITERIA))
+
+
+def _scaled(values: np.ndarray) -> np.ndarray:
+    """:func:`scale_criteria` of a segments x :data:`CRITERIA` array."""
+    low = values.min(axis=0)
+    spread = values.max(axis=0) - low
+    scaled = (values - low) / np.where(spread > 0, spread, 1.0)
+    scaled[:, spread == 0] = 0.5
+    for index, criterion in enumerate(CRITERIA):
+        if criterion in REVERSED:
+            scaled[:, index] = 1 - scaled[:, index]
     return scaled
 
 
@@ -337,11 +189,12 @@ def attractiveness(segments_df: pd.DataFrame,
     :func:`scale_criteria` values; 100 would top every criterion. Returns the scaled criteria,
     ``score`` and ``rank`` (1 = most attractive), sorted by score.
     """
-    w = check_weights(weights)
-    scaled = scale_criteria(segments_df)
-    table = scaled.copy()
-    table["score"] = 100 * (scaled[list(CRITERIA)] * w).sum(axis=1)
-    table = table.sort_values("score", ascending=False, kind="stable")
+    w = check_weights(weights).to_numpy()
+    table = scale_criteria(segments_df)
+    # numpy, not pandas, row sums and sort: the same numbers and order, a quarter of the time
+    table["score"] = 100 * (table.to_numpy() * w).sum(axis=1)
+    order = np.argsort(-table["score"].to_numpy(), kind="stable")
+    table = table.iloc[order]
     table["rank"] = np.arange(1, len(table) + 1)
     return table
 

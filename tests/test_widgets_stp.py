@@ -282,3 +282,26 @@ def test_korean_labels_keep_values_and_numbers(survey):
     assert star == "이상점: " + app.controls["ideal"].options[1][1]
     app.controls["ideal"].value = app.controls["ideal"].options[1][1]
     assert app.ideal_gaps is not None and app.message.value == ""
+
+
+def test_every_k_of_the_starting_bases_is_fitted_at_build(survey, monkeypatch):
+    """Moving k on the starting bases refits nothing, and shows what a fresh fit shows."""
+    ratings, ideals = datasets.load("stp_brand_ratings"), datasets.load("stp_ideal_points")
+    app = explorer(survey, BASES, ratings, ideals, brand="Mokka House")
+    slider = app.controls["k"]
+    assert set(app._cache) == {(k, tuple(BASES)) for k in range(slider.min, slider.max + 1)}
+    fresh = {k: explorer(survey, BASES, ratings, ideals, brand="Mokka House", k=k)
+             for k in (2, 8)}
+    fits = {k: stp.segment(survey.dropna(subset=BASES), BASES, k) for k in (2, 8)}
+    monkeypatch.setattr(stp, "segment", lambda *args, **kwargs: pytest.fail("refitted"))
+    for k in (2, 8):
+        slider.value = k
+        seg, other = app.segmentation, fits[k]
+        assert seg.labels.equals(other.labels) and seg.relative.equals(other.relative)
+        assert seg.profile.equals(other.profile)
+        assert seg.silhouette == other.silhouette and seg.inertia == other.inertia
+        assert app.summary.value == fresh[k].summary.value
+        assert app.ranking_html.value == fresh[k].ranking_html.value
+        for mine, theirs in ((app.profile_chart, fresh[k].profile_chart),
+                             (app.score_chart, fresh[k].score_chart)):
+            assert mine.figure["data"] == theirs.figure["data"]

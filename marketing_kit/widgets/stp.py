@@ -225,8 +225,9 @@ class StpExplorer(Explorer):
     ``names`` (suggested segment names), ``ranking`` (:func:`marketing_kit.stp.attractiveness`
     table), ``pmap`` (:class:`marketing_kit.stp.PerceptualMap`), ``nearest`` (competitor,
     distance) of the picked brand and ``ideal_gaps`` (brand distances to the picked ideal).
-    Segmentations are cached by (k, bases) and each chart is updated only when its inputs
-    change, so dragging a weight slider does not refit k-means or touch the map.
+    Segmentations are cached by (k, bases), those of the starting bases for every k computed
+    when the explorer is built, and each chart is updated only when its inputs change, so
+    moving k or a weight slider does not refit k-means or touch the map.
 
     Charts (client-side, updated in place): ``profile_chart`` (trace 0: the heatmap of
     ``segmentation.relative``), ``score_chart`` (trace 0: the bars of ``ranking["score"]``, best
@@ -271,6 +272,7 @@ class StpExplorer(Explorer):
             if hasattr(control, "continuous_update"):
                 control.continuous_update = False
         self._cache: dict[tuple, tuple[stp.Segmentation, dict, pd.DataFrame]] = {}
+        self._precompute(controls["k"], list(features))
         self._drawn: dict[str, object] = {}  # chart -> the inputs it was last drawn for
         # The charts are built by the first update, with their first picture (see _filled).
         self.profile_chart = self.score_chart = self.map_chart = None
@@ -314,6 +316,25 @@ class StpExplorer(Explorer):
         for index, (slot, chart) in enumerate(zip(self._slots, self.tab_charts, strict=True)):
             slot.children = (chart,) if index == shown else ()
 
+    def _precompute(self, slider: widgets.IntSlider, features: list[str]) -> None:
+        """Segment the starting bases for every k the slider offers (one
+        :func:`~marketing_kit.stp.segmentations` call: the bases scaled and the silhouette
+        distances computed once), so moving k is a cache hit. Bad settings are left to the
+        first update, which says what is wrong."""
+        try:
+            fits = stp.segmentations(self.survey.dropna(subset=features), features,
+                                     range(slider.min, slider.max + 1))
+            entries = {(k, tuple(features)): self._entry(seg) for k, seg in fits.items()}
+        except (TypeError, ValueError):
+            return
+        self._cache.update(entries)
+
+    def _entry(self, seg: stp.Segmentation) -> tuple[stp.Segmentation, dict, pd.DataFrame]:
+        """A segmentation with what depends only on it: its names and scorecard inputs."""
+        return (seg, stp.suggest_names(seg.relative),
+                stp.targeting_inputs(self.survey.loc[seg.labels.index], seg.labels,
+                                     **self.targeting))
+
     def weights(self) -> dict[str, float]:
         """The targeting weights as set by the sliders (not yet normalised)."""
         return {c: self.controls[f"w:{c}"].value for c in stp.CRITERIA}
@@ -323,12 +344,8 @@ class StpExplorer(Explorer):
         k = self.controls["k"].value
         key = (k, tuple(features))
         if key not in self._cache:
-            data = self.survey.dropna(subset=features)
-            seg = stp.segment(data, features, k)
-            # The names and scorecard inputs depend only on the segmentation: kept beside it.
-            self._cache[key] = (seg, stp.suggest_names(seg.relative),
-                                stp.targeting_inputs(self.survey.loc[seg.labels.index],
-                                                     seg.labels, **self.targeting))
+            self._cache[key] = self._entry(stp.segment(self.survey.dropna(subset=features),
+                                                       features, k))
         seg, names, inputs = self._cache[key]
         if self._drawn.get("profile") is not seg:  # redraw only what changed
             self.segmentation, self.names, self.inputs = seg, names, inputs
