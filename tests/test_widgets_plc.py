@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from marketing_kit import datasets, i18n, plc
@@ -170,20 +171,38 @@ def test_series_picker_overlays_the_data_and_its_nls_fit(app, series):
     assert tuple(chart.layout.xaxis.range) == (0.5, 5.5)
 
 
-def test_each_series_is_fitted_once(app, monkeypatch):
+def test_each_series_is_fitted_once_when_the_explorer_is_built(series, monkeypatch):
     calls = []
     fit_bass = plc.fit_bass
     monkeypatch.setattr(plc, "fit_bass", lambda *a, **k: calls.append(a) or fit_bass(*a, **k))
+    app = explorer(series)
+    products = sorted(series["product"].unique())
+    assert len(calls) == len(products)  # every series the picker offers, once
     app.controls["product"].value = "color_tv"
     fitted = app.fit
+    rows = series[series["product"] == "color_tv"].sort_values("t")
+    expected = fit_bass(rows["sales_thousands"], "nls")
+    assert (fitted.p, fitted.q, fitted.m, fitted.sse) == (expected.p, expected.q, expected.m,
+                                                          expected.sse)
+    assert app.data().equals(rows)
     app.controls["q"].value = 0.5  # moving a slider keeps the same fit (no refit)
     app.controls["p"].value = 0.03
-    assert app.fit is fitted and len(calls) == 1
+    assert app.fit is fitted
     app.controls["product"].value = "clothes_dryers"
-    assert app.fit is not fitted and app.fit.m > 10_000 and len(calls) == 2
-    app.controls["product"].value = "color_tv"  # back to a series fitted before
-    assert app.fit is fitted and len(calls) == 2
+    assert app.fit is not fitted and app.fit.m > 10_000
+    app.controls["product"].value = "color_tv"  # back to a series seen before
+    assert app.fit is fitted and len(calls) == len(products)  # picking refits nothing
     assert np.allclose(app.chart.data[FIT].y, plc.bass_forecast(fitted, 20)["adoptions"])
+
+
+def test_a_series_that_cannot_be_fitted_says_so_when_picked(series):
+    flat = series[series["product"] == "color_tv"].assign(product="flat", sales_thousands=5.0)
+    app = explorer(pd.concat([series, flat]))  # building does not fail
+    assert app.message.value == ""
+    app.controls["product"].value = "flat"
+    assert "constant" in app.message.value
+    app.controls["product"].value = "color_tv"
+    assert app.message.value == "" and app.fit.m > 10_000
 
 
 def test_clamped_slider_values_stay_valid(app):

@@ -56,7 +56,8 @@ class BassExplorer(Explorer):
     After every change: ``adoptions`` and ``cumulative`` hold the slider model's curves,
     ``peak_time``/``peak_level`` its peak, ``stages`` its :class:`~marketing_kit.plc.StageResult`,
     ``fit`` the NLS :class:`~marketing_kit.plc.BassFit` of the picked series (``None`` without one;
-    fitted once per series, slider moves do not refit) and ``chart`` the two-panel client-side
+    every series the picker offers is fitted once, when the explorer is built, so neither a
+    slider nor the picker refits) and ``chart`` the two-panel client-side
     chart (its traces are indexed by ``BANDS``, ``PEAK``, ``MODEL`` ... ``CUM_FIT``; see
     :func:`bass_widget` and :func:`draw_bass`).
     """
@@ -88,7 +89,16 @@ class BassExplorer(Explorer):
         left = widgets.VBox([controls["p"], controls["q"], controls["m"]])
         right = widgets.VBox([controls["periods"], controls["product"]])
         self.fit: plc.BassFit | None = None
-        self._fits: dict[str, plc.BassFit] = {}  # product -> its NLS fit (the data never change)
+        # product -> its rows by t and its NLS fit, or the error the fit raised (shown when the
+        # product is picked): the data never change, so each is computed once, here.
+        self._series: dict[str, pd.DataFrame] = {
+            name: rows.sort_values("t") for name, rows in series.groupby("product", sort=False)}
+        self._fits: dict[str, plc.BassFit | ValueError | TypeError] = {}
+        for name, rows in self._series.items():
+            try:
+                self._fits[name] = plc.fit_bass(rows["sales_thousands"], "nls")
+            except (TypeError, ValueError) as error:
+                self._fits[name] = error
         # The chart is born with the first drawing in it: the browser gets the data with the
         # widget itself, not in a later update (nothing to lose while plotly.js loads).
         try:
@@ -103,9 +113,7 @@ class BassExplorer(Explorer):
     def data(self) -> pd.DataFrame | None:
         """The picked series (``None`` if none is picked)."""
         product = self.controls["product"].value
-        if product == NO_SERIES:
-            return None
-        return self.series[self.series["product"] == product].sort_values("t")
+        return None if product == NO_SERIES else self._series[product]
 
     def _compute(self) -> tuple:
         """Recompute every number and the summary from the controls; return what the chart
@@ -119,12 +127,10 @@ class BassExplorer(Explorer):
         self.stages = plc.classify_stages(self.adoptions, window=1)
         data = self.data()
         product = self.controls["product"].value
-        if data is None:
-            self.fit = None
-        else:
-            if product not in self._fits:
-                self._fits[product] = plc.fit_bass(data["sales_thousands"], "nls")
-            self.fit = self._fits[product]
+        fit = None if data is None else self._fits[product]
+        if isinstance(fit, Exception):
+            raise fit
+        self.fit = fit
         text = t("<b>Peak</b> t* = ln(q/p)/(p+q) = {t:.1f} years at {level:,.0f} thousand a year"
                  ).format(t=self.peak_time, level=self.peak_level)
         text += f" &nbsp;|&nbsp; <b>q/p</b> = {q / p:.1f}"
