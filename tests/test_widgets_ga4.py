@@ -105,6 +105,18 @@ def test_only_changed_traces_are_sent(app, monkeypatch):
     assert sent == [{0, 1, 2}]
 
 
+def test_error_bars_keep_their_style_when_their_lengths_move(app):
+    """A move sends only the bars' lengths; their style stays on the trace the browser gets."""
+    style = {"type": "data", "symmetric": False, "color": "#333", "width": 3}
+    for name, value in (("device", "mobile"), ("dates", ("2025-03-03", "2025-03-30")),
+                        ("channel", "Email")):
+        app.controls[name].value = value
+        error_x = app.chart.figure["data"][2]["error_x"]
+        assert {key: error_x[key] for key in style} == style
+        assert len(error_x["array"]) == len(error_x["arrayminus"]) == len(app.table)
+    _check_chart(app)
+
+
 def test_empty_selection_shows_a_message(export):
     rows = export[
         ~(

@@ -1,6 +1,7 @@
 """A small GA4-style dashboard: date range, channel group and device drive key metrics and charts.
 
-Every number comes from :mod:`marketing_kit.ga4` (``filter_export`` then ``report``). The
+Every number comes from :mod:`marketing_kit.ga4`: a move reads a ``DailyCube`` window, which gives
+what ``filter_export``, ``report`` and ``weekly_totals`` give from sums made once at build. The
 explorer's chart is a client-side plotly chart (:class:`~marketing_kit.widgets._plotly.Chart`)
 updated in place (issue 23); :func:`dashboard_chart`, :func:`trend_chart` and :func:`rate_chart`
 stay matplotlib figures for static use.
@@ -13,6 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from marketing_kit import ga4
+from marketing_kit.ga4 import weekly_totals
 from marketing_kit.i18n import t
 from marketing_kit.widgets import _plotly
 from marketing_kit.widgets._base import Explorer
@@ -64,7 +66,8 @@ class Ga4DashboardExplorer(Explorer):
     """
 
     def __init__(self, export: pd.DataFrame) -> None:
-        self.export = ga4.check_export(export)
+        self.cube = ga4.DailyCube(export)  # validates; sums once what every move re-reads
+        self.export = export
         dates = sorted(pd.to_datetime(export["date"]).dt.strftime("%Y-%m-%d").unique())
         channels = sorted(export[ga4.DIMENSIONS["channel"]].unique())
         devices = sorted(export[ga4.DIMENSIONS["device"]].unique())
@@ -97,6 +100,12 @@ class Ga4DashboardExplorer(Explorer):
                                     self.cards, self.chart, self.table_html])
         self.refresh()
 
+    @property
+    def selection(self) -> pd.DataFrame:
+        """The selected rows of the export (what :func:`~marketing_kit.ga4.filter_export` gives),
+        made when first asked for: a move does not need them."""
+        return self._window.rows
+
     def update(self) -> None:
         changed = self._compute()
         if changed:
@@ -106,12 +115,10 @@ class Ga4DashboardExplorer(Explorer):
         """Recompute the numbers, cards and table; return the chart's changed traces."""
         start, end = self.controls["dates"].value
         self.period.value = t("<b>{start}</b> to <b>{end}</b>").format(start=start, end=end)
-        self.selection = ga4.filter_export(self.export, start, end, self.controls["channel"].value,
-                                           self.controls["device"].value)
-        totals = ga4.report(self.selection.assign(site="All"), "site").iloc[0]
-        self.kpis = totals[list(KPI_LABELS)]
-        self.table = ga4.report(self.selection, "landing_page")
-        self.weekly = weekly_totals(self.selection)
+        self._window = self.cube.window(start, end, self.controls["channel"].value,
+                                        self.controls["device"].value)
+        self.table, self.weekly = self._window.pages, self._window.weekly
+        self.kpis = self._window.totals[list(KPI_LABELS)]
         self.cards.value = "".join(
             "<div style='display:inline-block;margin:4px 14px 4px 0'><div style='font-size:11px;"
             f"color:#555'>{label}</div><div style='font-size:20px;font-weight:600'>"
@@ -129,21 +136,6 @@ class Ga4DashboardExplorer(Explorer):
 
 
 
-def weekly_totals(export: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Sessions and key events per week (Monday start); only complete weeks (7 dates in the
-    data) are kept when there are any, so a half week at either end does not look like a dip.
-    With ``by`` (a dimension), sessions per week in one column per value."""
-    dates = pd.to_datetime(export["date"])
-    weeks = dates.dt.to_period("W").dt.start_time.rename("week")
-    complete = dates.groupby(weeks).nunique() == 7
-    if by is None:
-        table = export[["sessions", "key_events"]].groupby(weeks).sum()
-    else:
-        column = ga4.DIMENSIONS.get(by, by)
-        table = export.groupby([weeks, export[column]])["sessions"].sum().unstack(fill_value=0)
-    return table[complete.reindex(table.index)] if complete.any() else table
-
-
 def dashboard_values(weekly: pd.DataFrame, pages: pd.DataFrame) -> dict[int, dict]:
     """The explorer chart's trace values (index -> properties) for :func:`weekly_totals` and a
     landing-page :func:`~marketing_kit.ga4.report`: what :func:`dashboard_chart` draws."""
@@ -152,12 +144,12 @@ def dashboard_values(weekly: pd.DataFrame, pages: pd.DataFrame) -> dict[int, dic
     return {
         0: {"x": weeks, "y": weekly["key_events"].astype(float).tolist()},
         1: {"x": weeks, "y": weekly["sessions"].astype(float).tolist()},
+        # only the error bars' lengths: their style sits on the trace (dashboard_widget), so a
+        # move does not make plotly validate it again (issue 23)
         2: {"x": (100 * ranked["key_event_rate"]).tolist(), "y": [str(i) for i in ranked.index],
-            "error_x": {"type": "data", "symmetric": False,
-                        "array": (100 * (ranked["ci_high"] - ranked["key_event_rate"])).tolist(),
+            "error_x": {"array": (100 * (ranked["ci_high"] - ranked["key_event_rate"])).tolist(),
                         "arrayminus": (100 * (ranked["key_event_rate"]
-                                              - ranked["ci_low"])).tolist(),
-                        "color": "#333", "width": 3}},
+                                              - ranked["ci_low"])).tolist()}},
     }
 
 
@@ -175,10 +167,13 @@ def dashboard_widget(values: dict[int, dict] | None = None) -> _plotly.Chart:
          "hovertemplate": "%{x|%Y-%m-%d}: %{y:,.0f}<extra></extra>"},
         {"type": "bar", "x": [], "y": [], "orientation": "h", "xaxis": "x3", "yaxis": "y3",
          "name": t("key events per 100 sessions (95 % CI)"), "marker": {"color": GREEN},
+         "error_x": {"type": "data", "symmetric": False, "color": "#333", "width": 3},
          "hovertemplate": "%{y}: %{x:.2f}<extra></extra>"},
     ]
     for index, properties in (values or {}).items():
-        traces[index].update(properties)
+        for name, value in properties.items():  # a dict value adds to the trace's (error_x)
+            old = traces[index].get(name)
+            traces[index][name] = {**old, **value} if isinstance(old, dict) else value
     panel_title = {"xref": "paper", "yref": "paper", "y": 1.02, "yanchor": "bottom",
                    "xanchor": "center", "showarrow": False, "font": {"size": 13}}
     layout = {
