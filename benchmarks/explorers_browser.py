@@ -15,10 +15,14 @@ or the HTML board's new markup (image decoding and paint are not counted).
 
 In the kernel, each explorer's ``update`` is wrapped to record its wall and CPU time: the
 Python side. Side by side in the same run: **baseline** (one ipywidgets slider updating one
-``Label``) and explorers still drawing PNGs. ``--pythonpath DIR`` runs the kernel on another
-copy of ``marketing_kit`` (e.g. ``git archive <commit> marketing_kit``) for a before/after.
+``Label``). ``--before DIR`` makes the run a before/after pair: every explorer (and the baseline)
+is measured on the copy of ``marketing_kit`` in ``DIR`` (e.g. ``git archive <commit>
+marketing_kit``; the scratch notebook puts ``DIR`` first on ``sys.path``) and then on this tree,
+one right after the other in the same JupyterLab and browser, so both see the same load.
+``--pythonpath DIR`` measures only that copy.
 
-``python -m benchmarks.explorers_browser [--pythonpath DIR] [--tag NAME] [name ...]``.
+``python -m benchmarks.explorers_browser [--before DIR | --pythonpath DIR] [--tag NAME]
+[name ...]``.
 """
 
 from __future__ import annotations
@@ -164,7 +168,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_lab(pythonpath: str | None) -> tuple[subprocess.Popen, int, Path]:
+def start_lab() -> tuple[subprocess.Popen, int, Path]:
     """JupyterLab from this venv at the repository root on a free loopback port."""
     settings = Path(tempfile.mkdtemp(prefix="mk-bench-lab-"))
     for plugin, content in (("docmanager-extension", '{"autosave": false}'),
@@ -180,7 +184,7 @@ def start_lab(pythonpath: str | None) -> tuple[subprocess.Popen, int, Path]:
     if os.geteuid() == 0:
         command.append("--allow-root")
     env = {**os.environ, "JUPYTERLAB_SETTINGS_DIR": str(settings),
-           "PYTHONPATH": os.pathsep.join(p for p in (pythonpath, str(REPO)) if p)}
+           "PYTHONPATH": str(REPO)}
     for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "IPYTHONDIR",
                  "MPLCONFIGDIR"):
         env.setdefault(name, str(settings / name.lower()))
@@ -202,16 +206,20 @@ def start_lab(pythonpath: str | None) -> tuple[subprocess.Popen, int, Path]:
             time.sleep(0.5)
 
 
-def scratch_notebook(label: str, recipe: str | None, cls_name: str | None) -> Path:
+def scratch_notebook(label: str, recipe: str | None, cls_name: str | None, tag: str = "current",
+                     pythonpath: str | None = None) -> Path:
+    """A one-cell notebook building ``recipe``; ``pythonpath`` (another copy of
+    ``marketing_kit``) goes first on the kernel's ``sys.path``."""
     import nbformat
 
     SCRATCH.mkdir(parents=True, exist_ok=True)
-    cell = ("%matplotlib inline\nfrom benchmarks.explorers_browser import kernel_build\n"
+    first = f"import sys\nsys.path.insert(0, {pythonpath!r})\n" if pythonpath else ""
+    cell = (f"{first}%matplotlib inline\nfrom benchmarks.explorers_browser import kernel_build\n"
             f"widget = kernel_build({recipe!r}, {cls_name!r})\nwidget")
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
-    path = SCRATCH / f"{label.split(':')[0].replace('.', '_')}.ipynb"
+    path = SCRATCH / f"{tag.replace(' ', '-')}-{label.split(':')[0].replace('.', '_')}.ipynb"
     nbformat.write(notebook, path)
     return path
 
@@ -247,11 +255,11 @@ def move(page, kind: str, control, step: int) -> bool:
     return True
 
 
-def measure_one(context, port: int, label: str, recipe: str | None,
-                cls_name: str | None, moves: int, tag: str) -> dict:
+def measure_one(context, port: int, label: str, recipe: str | None, cls_name: str | None,
+                moves: int, tag: str, pythonpath: str | None = None) -> dict:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    path = scratch_notebook(label, recipe, cls_name).relative_to(REPO).as_posix()
+    path = scratch_notebook(label, recipe, cls_name, tag, pythonpath).relative_to(REPO).as_posix()
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -289,8 +297,7 @@ def measure_one(context, port: int, label: str, recipe: str | None,
         EXEC_JS, "from benchmarks.explorers_browser import kernel_times; print(kernel_times())"))
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / f"{tag}-{label.split(':')[0].replace('.', '_')}.png"
-    root.evaluate("e => e.scrollIntoView()")  # (Playwright's stability wait timed out)
-    root.screenshot(path=str(shot))
+    screenshot(page, root, shot)
     uses = page.evaluate("(r) => r.querySelector('.js-plotly-plot') ? 'plotly' : "
                          "(r.querySelector('img') ? 'PNG' : 'HTML/label')", root)
     page.close()
@@ -301,10 +308,25 @@ def measure_one(context, port: int, label: str, recipe: str | None,
             "errors": widget_errors[:3], "screenshot": str(shot.relative_to(REPO))}
 
 
-def measure(names: list[str], pythonpath: str | None, tag: str, moves: int = MOVES) -> list[dict]:
+def screenshot(page, root, path: Path) -> None:
+    """The explorer's output as a PNG. A clip of the page, not an element screenshot: that waits
+    for the element to be "stable", and timed out (30 s) on some explorers in quiet runs."""
+    box = root.bounding_box()
+    page.set_viewport_size({"width": 1400, "height": max(1100, int(box["height"]) + 40)})
+    root.evaluate("e => e.scrollIntoView()")
+    page.wait_for_timeout(300)
+    box = root.bounding_box()
+    page.screenshot(path=str(path), clip=box)
+    page.set_viewport_size({"width": 1400, "height": 1100})
+
+
+def measure(names: list[str], copies: list[tuple[str, str | None]],
+            moves: int = MOVES) -> list[dict]:
+    """Rows of every explorer in ``names`` (and the baseline), each measured on every copy
+    ``(tag, pythonpath)`` in turn before the next explorer."""
     from playwright.sync_api import sync_playwright
 
-    server, port, _ = start_lab(pythonpath)
+    server, port, _ = start_lab()
     rows = []
     try:
         with sync_playwright() as driver:
@@ -313,16 +335,20 @@ def measure(names: list[str], pythonpath: str | None, tag: str, moves: int = MOV
             context = browser.new_context(viewport={"width": 1400, "height": 1100})
             for label in [BASELINE, *[n for n in EXPLORERS if n in names and n != BASELINE]]:
                 recipe, cls_name = EXPLORERS[label]
-                try:
-                    row = measure_one(context, port, label, recipe, cls_name, moves, tag)
-                except Exception as error:  # one explorer's failure must not end the run
-                    print(f"  {label}: NOT MEASURED ({str(error).splitlines()[0]})", flush=True)
+                for tag, pythonpath in copies:
+                    try:
+                        row = measure_one(context, port, label, recipe, cls_name, moves, tag,
+                                          pythonpath)
+                    except Exception as error:  # one explorer's failure must not end the run
+                        print(f"  {label} [{tag}]: NOT MEASURED "
+                              f"({str(error).splitlines()[0]})", flush=True)
+                        shutdown_kernels(port)
+                        continue
+                    rows.append(row)
+                    print(f"  {label} [{tag}] ({row['path']}): p95 {pct(row['e2e'], 95):.0f} ms"
+                          f" end to end, Python p95 {pct(row['python_wall'], 95):.0f} ms",
+                          flush=True)
                     shutdown_kernels(port)
-                    continue
-                rows.append(row)
-                print(f"  {label} ({row['path']}): p95 {pct(row['e2e'], 95):.0f} ms end to end,"
-                      f" Python p95 {pct(row['python_wall'], 95):.0f} ms", flush=True)
-                shutdown_kernels(port)
             browser.close()
     finally:
         server.terminate()
@@ -371,16 +397,29 @@ def render(rows: list[dict]) -> str:
 
 def main(argv: list[str] | tuple[str, ...] = ()) -> None:
     args = list(argv)
-    pythonpath = tag = None
-    if "--pythonpath" in args:
-        i = args.index("--pythonpath")
-        pythonpath = args.pop(i + 1)
+
+    def option(name: str) -> str | None:
+        if name not in args:
+            return None
+        i = args.index(name)
+        if i + 1 == len(args):
+            raise SystemExit(f"{name} needs a value")
+        value = args.pop(i + 1)
         args.pop(i)
-    if "--tag" in args:
-        i = args.index("--tag")
-        tag = args.pop(i + 1)
-        args.pop(i)
-    tag = tag or ("other copy" if pythonpath else "current")
+        return value
+
+    before, pythonpath, tag = option("--before"), option("--pythonpath"), option("--tag")
+    if before and pythonpath:
+        raise SystemExit("give --before DIR (a before/after pair) or --pythonpath DIR, not both")
+    for folder in (before, pythonpath):
+        if folder and not (Path(folder) / "marketing_kit" / "__init__.py").exists():
+            raise SystemExit(f"{folder} holds no marketing_kit package")
+    if before:
+        tag = tag or "before-after"
+        copies = [("before", str(Path(before).resolve())), ("after", None)]
+    else:
+        tag = tag or ("other copy" if pythonpath else "current")
+        copies = [(tag, str(Path(pythonpath).resolve()) if pythonpath else None)]
     if not Path(CHROMIUM).exists():
         print(f"skipped: {CHROMIUM} is missing (`make test` apt-gets Debian's chromium)")
         return
@@ -391,7 +430,7 @@ def main(argv: list[str] | tuple[str, ...] = ()) -> None:
     load = os.getloadavg()
     print(f"explorers in the browser ({tag}), load average {load[0]:.1f} {load[1]:.1f} "
           f"{load[2]:.1f}", flush=True)
-    rows = measure(names, pythonpath, tag)
+    rows = measure(names, copies)
     table = render(rows)
     print(table)
     RESULTS.mkdir(exist_ok=True)
