@@ -77,8 +77,46 @@ def test_profile_chart_shows_the_relative_profile(app):
     assert (heat.zmin, heat.zmax) == pytest.approx((-limit, limit))
     layout = app.profile_chart.layout
     assert layout.title.text == "Segment profiles: mean vs market (in market SDs)"
-    assert heat.colorbar.title.text == "sd from market mean"
+    assert heat.colorbar.title.text == "sd from<br>market mean"
     assert layout.yaxis.autorange == "reversed"  # segment 1 (the largest) on top, as imshow
+
+
+@pytest.mark.parametrize("code", ["en", "ko"])
+def test_colour_bar_title_sits_above_the_bar_in_short_lines(survey, code):
+    """Along the bar ("side": "right") the Korean title ran into the tick labels and, with few
+    segments (a short bar), past the bar's ends: above it, it stays clear at every k."""
+    from marketing_kit import i18n
+
+    i18n.set_language(code)
+    try:
+        app = explorer(survey, BASES, datasets.load("stp_brand_ratings"),
+                       datasets.load("stp_ideal_points"), k=2)
+    finally:
+        i18n.set_language("en")
+    title = app.profile_chart.data[0].colorbar.title
+    assert title.side == "top"
+    assert max(len(line) for line in title.text.split("<br>")) <= 12
+
+
+def test_ranking_table_headers_are_translated(survey):
+    """Every header of the ranking table is translated, the segment number's too (a named
+    index used to add a second header row reading "segment" in the Korean edition)."""
+    import re
+
+    from marketing_kit import i18n
+
+    tables = {}
+    for code in ("en", "ko"):
+        i18n.set_language(code)
+        try:
+            tables[code] = explorer(survey, BASES, datasets.load("stp_brand_ratings"),
+                                    datasets.load("stp_ideal_points")).ranking_html.value
+        finally:
+            i18n.set_language("en")
+    headers = {code: re.findall(r"<th>(.*?)</th>", html) for code, html in tables.items()}
+    assert headers["en"] == ["segment no.", "segment name", "attractiveness score", "rank"]
+    assert headers["ko"] == ["세분시장 번호", "세분시장 이름", "매력도 점수", "순위"]
+    assert tables["ko"].count("<tr") == 1 + 5  # one header row, one row per segment
 
 
 def test_scorecard_chart_shows_the_ranking_best_on_top(app):
@@ -272,7 +310,7 @@ def test_korean_labels_keep_values_and_numbers(survey):
     assert "매력도 점수" in app.ranking_html.value
     assert app.profile_chart.layout.title.text == (
         "세분시장 프로필: 시장 평균 대비 (시장 표준편차 단위)")
-    assert app.profile_chart.data[0].colorbar.title.text == "시장 평균과의 차이 (표준편차)"
+    assert app.profile_chart.data[0].colorbar.title.text == "시장 평균과의<br>차이 (표준편차)"
     assert app.score_chart.layout.title.text == "표적시장 선정 점수표"
     assert app.score_chart.layout.xaxis.title.text == "매력도 점수 (0-100)"
     assert app.map_chart.layout.title.text == "지각도 (브랜드 평가의 PCA 바이플롯)"

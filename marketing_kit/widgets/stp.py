@@ -78,7 +78,9 @@ def profile_widget(relative: pd.DataFrame | None = None, sizes: pd.Series | None
     heat = {"type": "heatmap", "z": [], "x": [], "y": [], "text": [], "texttemplate": "%{text}",
             "textfont": {"size": 11}, "colorscale": "RdBu_r", "zmid": 0, "zmin": -1.5,
             "zmax": 1.5, "xgap": 1, "ygap": 1,
-            "colorbar": {"title": {"text": t("sd from market mean"), "side": "right"},
+            # Above the bar: along it ("side": "right") the title ran into the tick labels.
+            "colorbar": {"title": {"text": t("sd from<br>market mean"), "side": "top",
+                                   "font": {"size": 11}},
                          "thickness": 14},
             "hovertemplate": "%{y}<br>%{x}: %{z:+.2f} (" + t("sd from market mean")
                              + ")<extra></extra>"}
@@ -371,9 +373,12 @@ class StpExplorer(Explorer):
                 draw_scorecard(self.score_chart, ranking, self.names)
             self._drawn["score"] = (seg, ranking)
             shown = ranking.assign(name=[self.names[s] for s in ranking.index])
-            self.ranking_html.value = shown[["name", "score", "rank"]].rename(
-                columns={"name": t("segment name"), "score": t("attractiveness score"),
-                         "rank": t("rank")}).to_html(float_format=lambda x: f"{x:.1f}")
+            # The segment number as a column: one header row (a named index adds a second).
+            self.ranking_html.value = shown[["name", "score", "rank"]].rename_axis(
+                "segment").reset_index().rename(
+                columns={"segment": t("segment no."), "name": t("segment name"),
+                         "score": t("attractiveness score"), "rank": t("rank")}).to_html(
+                index=False, float_format=lambda x: f"{x:.1f}")
 
         brand, ideal = self.controls["brand"].value, self.controls["ideal"].value
         if self._drawn.get("map") != (brand, ideal):
