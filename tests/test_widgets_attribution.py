@@ -45,7 +45,7 @@ def test_initial_state_is_markov_with_every_channel_kept(app, data):
     assert bars.text[order.index("Retargeting")] == f"{markov['Retargeting']:,.0f}"
     stage = ch.channel_metrics(channels)["stage"]
     assert list(bars.marker.color) == [STAGE_COLOURS[stage[n]] for n in order]
-    assert app.credit_figure.layout.title.text == "Attribution: markov"
+    assert app.credit_figure.layout.title.text == "Attribution: Markov"
     assert app.credit_figure.layout.xaxis.title.text == "attributed conversions"
     assert app.credit_figure.layout.yaxis.autorange == "reversed"  # first stage on top
     assert [d.name for d in app.credit_figure.data[1:]] == [
@@ -73,7 +73,7 @@ def test_model_and_half_life_drive_the_bars(app, data):
     assert bars.x != pytest.approx(at.markov_attribution(journeys)["conversions"]
                                    .reindex(app.order).tolist())
     title = app.credit_figure.layout.title.text
-    assert title == "Attribution: time decay (half-life 3 touches)"
+    assert title == "Attribution: Time decay (half-life 3 touches)"
     assert app.credit_figure.layout.xaxis.range[1] == pytest.approx(
         expected["conversions"].max() * 1.18)
     assert all(a is b for a, b in zip(app.credit_figure.data, traces, strict=True))  # updated
@@ -85,7 +85,7 @@ def test_model_and_half_life_drive_the_bars(app, data):
     assert bars.x[app.order.index("Retargeting")] == 0
     first = at.heuristic_attribution(journeys, "first_touch")["conversions"]
     assert bars.x[app.order.index("Social")] == pytest.approx(first["Social"])
-    assert app.credit_figure.layout.title.text == "Attribution: first touch"
+    assert app.credit_figure.layout.title.text == "Attribution: First touch"
 
 
 def test_half_life_is_ignored_by_other_models(app):
@@ -173,3 +173,28 @@ def test_korean_labels_keep_the_numbers(data):
     finally:
         i18n.set_language("en")
     assert "Dropping" in explorer(*data).summary.value
+
+
+@pytest.mark.parametrize("code", ["en", "ko"])
+def test_model_dropdown_shows_readable_names_and_keeps_raw_values(data, code):
+    """The dropdown showed the raw names (first_touch, position_based); its values stay them."""
+    from marketing_kit import i18n
+
+    i18n.set_language(code)
+    try:
+        app = explorer(*data)
+        options = app.controls["model"].options
+        app.controls["model"].value = "position_based"
+        title = app.credit_figure.layout.title.text
+    finally:
+        i18n.set_language("en")
+    assert [value for _, value in options] == list(at.MODELS)
+    labels = [label for label, _ in options]
+    assert not any("_" in label for label in labels)
+    assert len(set(labels)) == len(labels)
+    expected = {"en": ("First touch", "Position-based (40/20/40)"),
+                "ko": ("최초 상호작용", "위치 기반 (U자형, 40/20/40)")}[code]
+    assert (labels[0], labels[4]) == expected
+    assert title.endswith(expected[1])  # the chart title names the model as the dropdown does
+    if code == "ko":
+        assert all(label in i18n.catalogue("ko").values() for label in labels)

@@ -27,7 +27,19 @@ TABLE_COLUMNS = ["channels", "monthly_cost", "qualified_leads", "lead_quality",
 
 
 def _model_label(model: str) -> str:
-    return t(model.replace("_", " "))
+    """A model's readable name, as the notebook calls it ("Position-based (40/20/40)"), for the
+    dropdown, the chart title and the comparison chart's legend."""
+    labels = {"first_touch": t("First touch"), "last_touch": t("Last touch"),
+              "linear": t("Linear"), "time_decay": t("Time decay"),
+              "position_based": t("Position-based (40/20/40)"), "markov": t("Markov"),
+              "shapley": t("Shapley")}
+    return labels.get(model, model)
+
+
+def model_options() -> list[tuple[str, str]]:
+    """The model dropdown's ``(label, value)`` options; the values are
+    :data:`marketing_kit.attribution.MODELS` (what ``.value`` takes)."""
+    return [(_model_label(name), name) for name in attribution.MODELS]
 
 
 class AttributionExplorer(Explorer):
@@ -59,7 +71,7 @@ class AttributionExplorer(Explorer):
         self._drawn: dict[str, object] = {}  # output -> the inputs it was last drawn for
         controls: dict[str, widgets.Widget] = {
             "model": widgets.Dropdown(
-                options=[(t(name), name) for name in attribution.MODELS],
+                options=model_options(),
                 value=model,
                 description=t("Model"),
             ),
@@ -241,7 +253,7 @@ def model_comparison_chart(table: pd.DataFrame, order: list[str] | None = None) 
             table.loc[order, model],
             height=height,
             color=MODEL_COLOURS.get(model, "#9e9e9e"),
-            label=t(model.replace("_", " ")),
+            label=_model_label(model),
         )
     axes.set_yticks(range(len(order)), order)
     axes.invert_yaxis()
