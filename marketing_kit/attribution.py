@@ -1,10 +1,21 @@
-"""Multi-touch attribution: heuristic rules, an exact first-order Markov chain and Shapley values.
+"""Multi-touch attribution: journeys, heuristic rules and the comparison of every model.
 
 Journeys are a DataFrame with ``path`` (channels joined by ``>``, e.g. ``"Social > Email"``),
 ``conversions``, ``nulls`` (journeys on that path that did not convert) and optionally ``value``
 (conversion value of the row). Touch-level data (one row per touch, with ``journey_id``,
 ``channel``, ``touch_time``, ``converted`` and optionally ``value``) is accepted by
 :func:`heuristic_attribution` and collapsed to journeys by :func:`touches_to_journeys`.
+
+This module holds the rule-based models, the touch-level helpers, :func:`compare_models` and
+:func:`attribute`. Two modules behind it are re-exported here, so every name stays
+``marketing_kit.attribution.<name>``:
+
+* :mod:`marketing_kit.attribution_journeys`: :func:`parse_journeys`, :func:`channel_list` and the
+  shared one-slot parse cache;
+* :mod:`marketing_kit.attribution_data_driven`: the Markov chain (:func:`transition_matrix`,
+  :func:`conversion_probability`, :func:`removal_effects`, :func:`removal_impact`,
+  :func:`markov_attribution`) and Shapley values (:func:`coalition_values`,
+  :func:`shapley_attribution`).
 
 Sources:
 
@@ -23,115 +34,50 @@ Sources:
 
 from __future__ import annotations
 
-import itertools
-import re
-from collections.abc import Iterable, Sequence
-from math import factorial
-from typing import NamedTuple
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from marketing_kit import _validate as val
 
-SEPARATOR = ">"
+# The data-driven models and the journey parsing live in their own modules; their names are
+# part of this one's API. The ``X as X`` imports re-export internals that
+# :mod:`marketing_kit.channels` uses (one parse cache, in attribution_journeys).
+from marketing_kit.attribution_data_driven import (
+    MAX_SHAPLEY_CHANNELS,
+    _markov,
+    _shapley,
+    coalition_values,
+    conversion_probability,
+    markov_attribution,
+    removal_effects,
+    removal_impact,
+    shapley_attribution,
+    transition_matrix,
+)
+from marketing_kit.attribution_data_driven import _removal_impact as _removal_impact
+from marketing_kit.attribution_data_driven import _transitions as _transitions
+from marketing_kit.attribution_journeys import (
+    _FOREIGN_SEPARATOR,
+    SEPARATOR,
+    _Journeys,
+    _parse,
+    channel_list,
+    parse_journeys,
+)
+
+__all__ = [
+    "HEURISTIC_MODELS", "MAX_SHAPLEY_CHANNELS", "MODELS", "SEPARATOR", "TOUCH_COLUMNS",
+    "attribute", "channel_list", "check_position_weights", "coalition_values", "compare_models",
+    "conversion_probability", "heuristic_attribution", "markov_attribution", "parse_journeys",
+    "removal_effects", "removal_impact", "shapley_attribution", "touch_weights",
+    "touches_to_journeys", "transition_matrix",
+]
+
 HEURISTIC_MODELS = ("first_touch", "last_touch", "linear", "time_decay", "position_based")
 MODELS = (*HEURISTIC_MODELS, "markov", "shapley")
 TOUCH_COLUMNS = ("journey_id", "channel", "touch_time", "converted")
-MAX_SHAPLEY_CHANNELS = 15
-# Characters that look like somebody else's separator: "A, B", "A | B", "A -> B", "A / B", "A → B".
-_FOREIGN_SEPARATOR = re.compile(r"->|=>|→|[,;|/\\\t]")
-_FOREIGN_MARKS = ("->", "=>", "→", ",", ";", "|", "/", "\\", "\t")  # what the pattern matches
-
-
-class _Journeys(NamedTuple):
-    """A validated journeys frame plus its touches as integer codes (internal; no re-checks)."""
-
-    frame: pd.DataFrame  # as returned by parse_journeys
-    channels: list[str]  # sorted distinct channel names
-    codes: np.ndarray  # one entry per touch, rows in order: index into ``channels``
-    lengths: np.ndarray  # touches per row
-    derived: dict  # results computed from these journeys once (the transition matrix)
-
-    @property
-    def starts(self) -> np.ndarray:
-        return np.cumsum(self.lengths) - self.lengths
-
-
-def parse_journeys(journeys: pd.DataFrame) -> pd.DataFrame:
-    """Validate a journeys frame; return a copy with ``channels`` (a list per row) added.
-
-    Raises ``ValueError`` for an empty path or channel name (``"A >> B"``), a path joined with
-    an unknown separator (anything but ``>``, e.g. ``","`` or ``"->"``), negative or non-finite
-    ``conversions``/``nulls``/``value``, and ``TypeError`` for a non-DataFrame or non-text path.
-    """
-    return _parse(journeys, remember=False).frame  # a fresh copy the caller may change
-
-
-# The last journeys the internal functions parsed: (a deep copy of the input, the result). An
-# explorer passes the same frame on every control change; DataFrame.equals (well under a
-# millisecond) tells an unchanged frame from an edited one, so a hit gives the same result.
-_last_parsed: tuple[pd.DataFrame, _Journeys] | None = None
-
-
-def _parse(journeys: pd.DataFrame, remember: bool = True) -> _Journeys:
-    """:func:`parse_journeys`, keeping the touch codes; the internal functions use this result
-    read-only, so an input equal to the previous one (same values, dtypes, columns and index)
-    gets the remembered result back instead of a second validation."""
-    global _last_parsed
-    if remember and _last_parsed is not None and isinstance(journeys, pd.DataFrame):
-        previous, parsed = _last_parsed
-        if journeys.equals(previous) and list(journeys.columns) == list(previous.columns):
-            return parsed
-    parsed = _parse_now(journeys)
-    if remember:
-        _last_parsed = (journeys.copy(deep=True), parsed)
-    return parsed
-
-
-def _parse_now(journeys: pd.DataFrame) -> _Journeys:
-    """Validate and split all paths in one ``str.split``; codes come from ``pd.factorize``."""
-    val.check_dataframe("journeys", journeys, ("path", "conversions", "nulls"))
-    frame = journeys.reset_index(drop=True).copy()
-    frame["conversions"] = val.check_numeric_column("journeys", frame, "conversions", low=0)
-    frame["nulls"] = val.check_numeric_column("journeys", frame, "nulls", low=0)
-    if "value" in frame.columns:
-        frame["value"] = val.check_numeric_column("journeys", frame, "value", low=0)
-    paths = frame["path"].tolist()
-    for row, path in enumerate(paths):
-        if not isinstance(path, str):
-            raise TypeError(f"journeys['path'] must hold text like 'A > B'; row {row} is {path!r}")
-    joined = "\n".join(paths)  # "\n" is no separator, so no match spans two paths
-    if any(mark in joined for mark in _FOREIGN_MARKS):  # substring tests: faster than the regex
-        row = next(i for i, path in enumerate(paths) if _FOREIGN_SEPARATOR.search(path))
-        found = _FOREIGN_SEPARATOR.search(paths[row]).group()
-        raise ValueError(
-            f"journeys['path'] row {row} ({paths[row]!r}) uses the unknown separator "
-            f"{found!r}; join channels with {SEPARATOR!r}"
-        )
-    lengths = np.array([path.count(SEPARATOR) + 1 for path in paths], dtype=np.intp)
-    tokens = SEPARATOR.join(paths).split(SEPARATOR) if paths else []
-    raw_codes, raw_names = pd.factorize(np.array(tokens, dtype=object))
-    stripped = np.array([name.strip() for name in raw_names], dtype=object)
-    if (stripped == "").any():
-        touch = int(np.flatnonzero(stripped[raw_codes] == "")[0])
-        row = int(np.searchsorted(np.cumsum(lengths), touch, side="right"))
-        raise ValueError(
-            f"journeys['path'] row {row} ({paths[row]!r}) has an empty path or channel name; "
-            f"every path needs at least one channel and no empty step between {SEPARATOR!r}"
-        )
-    channels = sorted(set(stripped))
-    index = {name: i for i, name in enumerate(channels)}
-    codes = np.array([index[name] for name in stripped], dtype=np.intp)[raw_codes]
-    names = stripped[raw_codes].tolist()
-    bounds = [0, *np.cumsum(lengths).tolist()]
-    frame["channels"] = [names[a:b] for a, b in itertools.pairwise(bounds)]
-    return _Journeys(frame, channels, codes, lengths, {})
-
-
-def channel_list(journeys: pd.DataFrame) -> list[str]:
-    """Sorted distinct channels appearing in the journeys' paths."""
-    return _parse(journeys).channels
 
 
 def touch_weights(
@@ -300,194 +246,6 @@ def touches_to_journeys(touches: pd.DataFrame) -> pd.DataFrame:
     if "value" in frame.columns:
         columns["value"] = ("value", "sum")
     return per_journey.groupby("path", sort=True).agg(**columns).reset_index()
-
-
-# --------------------------------------------------------------------------- Markov
-
-
-def transition_matrix(journeys: pd.DataFrame) -> pd.DataFrame:
-    """First-order transition probabilities between ``start``, the channels, ``conv`` and ``null``.
-
-    Each journey row contributes ``conversions + nulls`` walks ``start > c1 > ... > ck``, of which
-    ``conversions`` end in ``conv`` and ``nulls`` in ``null`` (Anderl et al. 2016). Repeated
-    touches of a channel stay as self-loops; they do not change absorption probabilities.
-    Rows are ``start`` and channels (each sums to 1, or 0 for a channel seen only on rows with no
-    journeys); columns are the channels, ``conv`` and ``null``.
-    """
-    return _transitions(_parse(journeys)).copy()  # the caller may change its copy
-
-
-def _transitions(parsed: _Journeys) -> pd.DataFrame:
-    """:func:`transition_matrix` of parsed journeys (computed once, then shared read-only)."""
-    if "transitions" not in parsed.derived:
-        parsed.derived["transitions"] = _count_transitions(parsed)
-    return parsed.derived["transitions"]
-
-
-def _count_transitions(parsed: _Journeys) -> pd.DataFrame:
-    """Counts of every (from, to) step at once, from the touch codes."""
-    frame, lengths = parsed.frame, parsed.lengths
-    states = ["start", *parsed.channels]
-    n = len(states)
-    counts = np.zeros((n, n + 2))  # columns: the transient states, then conv, null
-    walks = (frame["conversions"] + frame["nulls"]).to_numpy()
-    target = parsed.codes + 1  # state of each touch; the step into it comes from ...
-    source = np.concatenate([[0], target[:-1]]) if len(target) else target
-    source[parsed.starts[lengths > 0]] = 0  # ... the previous touch, or start on a first touch
-    np.add.at(counts, (source, target), np.repeat(walks, lengths))
-    last = target[np.cumsum(lengths) - 1]
-    np.add.at(counts[:, n], last, frame["conversions"].to_numpy())
-    np.add.at(counts[:, n + 1], last, frame["nulls"].to_numpy())
-    totals = counts.sum(axis=1, keepdims=True)
-    if totals[0, 0] == 0:
-        raise ValueError("journeys must hold at least one journey (conversions + nulls > 0)")
-    probabilities = np.divide(counts, totals, out=np.zeros_like(counts), where=totals > 0)
-    columns = [*states[1:], "conv", "null"]
-    return pd.DataFrame(np.delete(probabilities, 0, axis=1), index=states, columns=columns)
-
-
-def conversion_probability(transitions: pd.DataFrame, removed: Iterable[str] = ()) -> float:
-    """P(a walk from ``start`` is absorbed in ``conv``), optionally with channels removed.
-
-    Solves (I - Q) b = r with :func:`numpy.linalg.solve`, where Q holds the transient-to-transient
-    probabilities and r the transient-to-``conv`` ones (Kemeny & Snell 1960). A removed channel
-    becomes a dead end: every walk that reaches it is lost (Anderl et al. 2016).
-    """
-    val.check_dataframe("transitions", transitions, ("conv", "null"))
-    states = list(transitions.index)
-    channels = states[1:]
-    removed = [removed] if isinstance(removed, str) else list(removed)
-    unknown = sorted(set(removed) - set(channels))
-    if unknown:
-        raise ValueError(f"removed channel(s) {unknown} are not in the journeys; known: {channels}")
-    q = np.zeros((len(states), len(states)))
-    q[:, 1:] = transitions[channels].to_numpy()
-    r = transitions["conv"].to_numpy().copy()
-    for name in removed:
-        i = states.index(name)
-        q[i, :] = 0.0
-        r[i] = 0.0
-    absorbed = np.linalg.solve(np.eye(len(states)) - q, r)
-    return float(absorbed[0])
-
-
-def removal_effects(journeys: pd.DataFrame) -> pd.Series:
-    """Removal effect per channel: 1 - P(conv without it) / P(conv) (Anderl et al. 2016)."""
-    return _removal_effects(transition_matrix(journeys))
-
-
-def _removal_effects(transitions: pd.DataFrame) -> pd.Series:
-    base = _base_probability(transitions)
-    channels = list(transitions.index[1:])
-    effects = [1 - conversion_probability(transitions, [c]) / base for c in channels]
-    return pd.Series(effects, index=pd.Index(channels, name="channel"), name="removal_effect")
-
-
-def removal_impact(journeys: pd.DataFrame, removed: Iterable[str]) -> dict[str, float]:
-    """What dropping a *set* of channels does under the Markov chain.
-
-    Returns ``base_probability``, ``probability`` (with ``removed`` gone), ``removal_effect``
-    (1 - ratio) and ``conversions``: the observed total scaled by the ratio, i.e. the conversions
-    the chain says would remain.
-    """
-    parsed = _parse(journeys)
-    return _removal_impact(_transitions(parsed), float(parsed.frame["conversions"].sum()), removed)
-
-
-def _base_probability(transitions: pd.DataFrame) -> float:
-    base = conversion_probability(transitions)
-    if base == 0:
-        raise ValueError("journeys must hold at least one conversion for Markov attribution")
-    return base
-
-
-def _removal_impact(transitions: pd.DataFrame, total: float,
-                    removed: Iterable[str]) -> dict[str, float]:
-    """:func:`removal_impact` from the transition matrix and the observed conversions."""
-    base = _base_probability(transitions)
-    kept = conversion_probability(transitions, removed)
-    return {"base_probability": base, "probability": kept, "removal_effect": 1 - kept / base,
-            "conversions": total * kept / base}
-
-
-def markov_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
-    """Exact first-order Markov attribution (Anderl et al. 2016; the ChannelAttribution heuristic).
-
-    attributed conversions of channel c = total conversions x RE_c / sum of removal effects, and
-    likewise for value. Computed with linear algebra (no simulation), so it is deterministic.
-    Returns ``removal_effect``, ``conversions``, ``value`` (if given) and ``share`` per channel.
-    """
-    return _markov(_parse(journeys))
-
-
-def _markov(parsed: _Journeys) -> pd.DataFrame:
-    frame = parsed.frame
-    effects = _removal_effects(_transitions(parsed))
-    share = effects / effects.sum()
-    conversions = share * frame["conversions"].sum()
-    table = pd.DataFrame({"removal_effect": effects, "conversions": conversions})
-    if "value" in frame.columns:
-        table["value"] = share * frame["value"].sum()
-    table["share"] = share
-    return table
-
-
-# --------------------------------------------------------------------------- Shapley
-
-
-def coalition_values(journeys: pd.DataFrame, column: str = "conversions") -> tuple:
-    """v(S) for every coalition S (bit mask over the sorted channels): the ``column`` total of
-    journeys whose set of channels is a subset of S (Zhao et al. 2018, section 3)."""
-    return _coalition_values(_parse(journeys), column)
-
-
-def _coalition_values(parsed: _Journeys, column: str) -> tuple:
-    channels = parsed.channels
-    if len(channels) > MAX_SHAPLEY_CHANNELS:
-        raise ValueError(f"journeys has {len(channels)} channels; exact Shapley allows at most "
-                         f"{MAX_SHAPLEY_CHANNELS}")
-    exact = np.zeros(1 << len(channels))  # total of journeys whose channel set is exactly S
-    nonempty = parsed.lengths > 0
-    masks = np.bitwise_or.reduceat(1 << parsed.codes, parsed.starts[nonempty]) if nonempty.any() \
-        else np.zeros(0, dtype=np.intp)
-    np.add.at(exact, masks, parsed.frame[column].to_numpy()[nonempty])
-    values = exact.copy()
-    for i in range(len(channels)):  # subset-sum transform: v(S) = sum of exact(T), T within S
-        has_i = (np.arange(len(values)) >> i) & 1 == 1
-        values[has_i] += values[~has_i]
-    return channels, values
-
-
-def shapley_attribution(journeys: pd.DataFrame) -> pd.DataFrame:
-    """Shapley value of each channel in the game v(S) = conversions of journeys using only S.
-
-    phi_i = sum over S not holding i of |S|! (n - |S| - 1)! / n! x (v(S + i) - v(S))
-    (Shapley 1953), enumerated exactly over all coalitions. With this v it equals splitting each
-    journey's conversions evenly over its *distinct* channels (Zhao et al. 2018, eq. 7), which
-    the unit tests check. Order and repeats are ignored. Returns ``conversions``, ``value`` (if
-    given) and ``share`` per channel.
-    """
-    return _shapley(_parse(journeys))
-
-
-def _shapley(parsed: _Journeys) -> pd.DataFrame:
-    columns = ["conversions", "value"] if "value" in parsed.frame.columns else ["conversions"]
-    result = {}
-    for column in columns:
-        channels, v = _coalition_values(parsed, column)
-        n = len(channels)
-        coalitions = np.arange(1 << n)
-        size = np.array([bin(c).count("1") for c in coalitions])
-        weight = np.array([factorial(k) * factorial(n - k - 1) / factorial(n) for k in range(n)])
-        phi = np.zeros(n)
-        for i in range(n):  # every coalition S without i, all at once
-            without = coalitions[(coalitions >> i) & 1 == 0]
-            phi[i] = (weight[size[without]] * (v[without | (1 << i)] - v[without])).sum()
-        result[column] = phi
-    table = pd.DataFrame(result, index=pd.Index(channels, name="channel"))
-    total = table["conversions"].sum()
-    table["share"] = table["conversions"] / total if total > 0 else 0.0
-    return table
 
 
 def compare_models(
