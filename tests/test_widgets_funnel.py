@@ -124,8 +124,9 @@ def test_account_picker_shows_that_accounts_timeline(crm):
     committee = (contacts["account_id"] == other).sum()
     assert app.figure.layout.height == 32 * committee + 120 != height
     hover = app.figure.data[1].text[0]
-    assert hover.endswith(" · ".join(app.timeline.loc[app.timeline["stage"] == "Expand"].iloc[0][
-        ["kind", "channel"]]))
+    kind, channel = app.timeline.loc[app.timeline["stage"] == "Expand"].iloc[0][
+        ["kind", "channel"]]
+    assert hover.endswith(f" · {kind.replace('_', ' ')} · {channel}")  # "web visit · Email"
 
 
 def test_silent_committee_members_keep_their_row(crm):
@@ -222,12 +223,35 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul():
         assert plot.layout.yaxis.ticktext[0].endswith(first[first.index(" ("):])
         assert plot.layout.yaxis.ticktext[0] != first  # the role is in Korean, the id is not
         assert list(plot.data[1].y) == list(english.children[2].figure.data[1].y)
+        # The hover text was English (kind and channel as in the data): now all of it is Korean.
+        catalogue = i18n.catalogue("ko")
+        hovers = [h for trace in plot.data for h in trace.text]
+        assert len(hovers) == len(timeline.timeline) > 0
+        for hover in hovers:
+            member, _, rest = hover.partition("<br>")
+            when, kind, channel = rest.split(" · ")
+            assert member.split(" (")[0] in catalogue.values()
+            assert kind in catalogue.values() and channel in catalogue.values(), hover
+        english_hover = english.children[2].figure.data[1].text[0]
+        assert plot.data[1].text[0] != english_hover
+        assert plot.data[1].text[0].split("<br>")[1][:16] == english_hover.split("<br>")[1][:16]
         english.children[0].controls["SQL"].value = 0.45
         assert funnel_app.impact == pytest.approx(english.children[0].impact)
         assert f"{funnel_app.impact:+,.0f}" in funnel_app.summary.value
     finally:
         i18n.set_language("en")
     assert "revenue impact" in explorer(COUNTS, *data).children[0].summary.value
+
+
+def test_every_touch_kind_and_channel_has_a_korean_label(crm):
+    """The timeline's hover names each touch's kind and channel through t(): every kind the
+    ABM module knows and every channel of the course data needs a ko/funnel.json entry."""
+    from marketing_kit import i18n
+
+    catalogue = i18n.catalogue("ko")
+    missing = [k for k in abm.KIND_STAGE if k.replace("_", " ") not in catalogue]
+    missing += [c for c in crm[2]["channel"].unique() if c not in catalogue]
+    assert not missing, f"no Korean label for {missing}"
 
 
 def test_charts_are_built_with_their_first_picture(crm, opened_charts):

@@ -278,12 +278,14 @@ def _timeline_traces(timeline: pd.DataFrame, contacts: pd.DataFrame,
     """New trace values (per ABM stage) and layout (rows, height, title) of
     :func:`timeline_widget` for one account's :func:`~marketing_kit.abm.touch_timeline` and its
     committee ``contacts``; members without a touch keep an empty row. The hover text names
-    the member, time, kind and channel of each touch (kind and channel as in the data)."""
+    the member, time, kind ("web visit") and channel of each touch, translated by :func:`t`."""
     roles = [t(str(role)) for role in contacts["role"]]
     labels = {c: f"{role} ({c})" for role, c in zip(roles, contacts["contact_id"], strict=True)}
     rows = {c: float(i) for i, c in enumerate(labels)}
     ids = timeline["contact_id"].tolist()
-    hover = [f"{labels.get(c, c)}<br>{when:%Y-%m-%d %H:%M} · {kind} · {channel}"
+    kinds = {k: t(str(k).replace("_", " ")) for k in timeline["kind"].unique()}
+    channels = {c: t(str(c)) for c in timeline["channel"].unique()}
+    hover = [f"{labels.get(c, c)}<br>{when:%Y-%m-%d %H:%M} · {kinds[kind]} · {channels[channel]}"
              for c, when, kind, channel in zip(ids, timeline["timestamp"], timeline["kind"],
                                                timeline["channel"], strict=True)]
     stages = timeline["stage"].to_numpy()
