@@ -13,9 +13,15 @@ were lost and charts stayed empty (issue 23: two of four NPS notebooks in one CI
 whatever value is current, at first draw and at every change.
 
 The figure is kept as a ``plotly.graph_objects.Figure`` on the Python side (``chart.data[i].x``,
-``chart.layout``), so plotly validates every property and a headless test reads what the browser
-will draw. Plotly draws text with the browser's fonts, so :data:`FONT` lists Hangul-capable
-families for the Korean edition (NanumGothic ships with Debian's fonts-nanum). plotly.js comes
+``chart.layout``), so a headless test reads what the browser will draw. plotly validates every
+property when the chart is built; :func:`update` goes through plotly's ``plotly_restyle`` and
+``plotly_relayout``, which reject a property path that does not exist but, like plotly.js, do
+not coerce values. That is 2-4 ms a move cheaper than ``trace.update`` (``docs/benchmarks.md``),
+and the tests validate every chart's whole figure after moving every control
+(:meth:`Chart.validated`).
+
+Plotly draws text with the browser's fonts, so :data:`FONT` lists Hangul-capable families for
+the Korean edition (NanumGothic ships with Debian's fonts-nanum). plotly.js comes
 from the plotly wheel (``plotly.offline.get_plotlyjs``), so charts render offline.
 """
 
@@ -146,6 +152,11 @@ class Chart(anywidget.AnyWidget):
         raw = {"data": self._figure._data, "layout": self._figure._layout}
         return json.loads(json.dumps(raw, cls=PlotlyJSONEncoder))
 
+    def validated(self) -> go.Figure:
+        """The figure as plotly validates it from scratch: raises ``ValueError`` naming any
+        property an :func:`update` set to a value plotly does not accept."""
+        return go.Figure(self.figure)
+
     @contextmanager
     def batch_update(self) -> Iterator[None]:
         """Changes made inside reach the browser as one message, on exit."""
@@ -165,10 +176,24 @@ def new_figure(traces: Sequence[Mapping] = (), layout: Mapping | None = None,
     return Chart(figure)
 
 
+def _paths(properties: Mapping, prefix: str = "") -> dict[str, object]:
+    """Nested properties as plotly property paths: ``{"marker": {"color": c}}`` ->
+    ``{"marker.color": c}``, so an update sets ``color`` and keeps the marker's other keys."""
+    flat: dict[str, object] = {}
+    for key, value in properties.items():
+        if isinstance(value, Mapping):
+            flat.update(_paths(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
 def update(figure: Chart, traces: Mapping[int, Mapping] | None = None,
            layout: Mapping | None = None) -> None:
     """Set new values on existing traces (trace index -> properties) and on the layout, in one
-    message to the browser. Traces are never re-created: the chart keeps its axes and legend."""
+    message to the browser. Traces are never re-created: the chart keeps its axes and legend.
+    Nested dicts update the keys they name; a property path plotly does not know (a typo)
+    raises ``ValueError``."""
     if not isinstance(figure, Chart):
         raise TypeError(f"figure must be a Chart from new_figure(); got {type(figure)}")
     traces = dict(traces or {})
@@ -177,15 +202,18 @@ def update(figure: Chart, traces: Mapping[int, Mapping] | None = None,
         raise ValueError(f"traces must be indexed 0..{len(figure.data) - 1}; got {bad}")
     with figure.batch_update():
         for index, properties in traces.items():
-            figure.data[index].update(dict(properties))
+            # plotly_restyle reads a list as one value per trace: wrap each in a list of one
+            figure._figure.plotly_restyle(
+                {path: [value] for path, value in _paths(properties).items()},
+                trace_indexes=[index])
         if layout:
-            figure.layout.update(dict(layout))
+            figure._figure.plotly_relayout(_paths(layout))
 
 
 def changed(drawn: dict, wanted: dict) -> dict:
     """The properties of ``wanted`` (trace index or ``"layout"`` -> properties) that differ from
     what ``drawn`` records as last sent, and record them there. Sending only these keeps
-    :func:`update` cheap: plotly validates every property it is given."""
+    :func:`update` and the browser's redraw cheap."""
     if not isinstance(drawn, dict) or not isinstance(wanted, dict):
         raise TypeError("drawn and wanted must be dicts of trace index or 'layout' -> properties")
     diff_by_key = {}
