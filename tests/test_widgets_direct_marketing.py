@@ -137,3 +137,31 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul(gains):
     finally:
         i18n.set_language("en")
     assert "Break-even response rate" in explorer(gains).summary.value
+
+
+def _label_px(text: str) -> int:
+    """A generous estimate of a control label's width in JupyterLab's 13 px UI font (measured
+    in Chromium: "Margin per response ($)" 156 px, "반응당 공헌이익 ($)" under 130 px)."""
+    return sum(14 if "\uac00" <= ch <= "\ud7a3" else 7 for ch in text)
+
+
+@pytest.mark.parametrize("code", ["en", "ko"])
+def test_slider_labels_fit_and_the_row_wraps_instead_of_squeezing(gains, code):
+    """"Margin per response ($)" was cut off at 130 px. Three sliders wide enough for it do not
+    fit beside each other in a notebook's output (about 970 px beside the file browser): the
+    row wraps, and the sliders keep their width (squeezed, their tracks shrank to 17 px)."""
+    from marketing_kit import i18n
+
+    i18n.set_language(code)
+    try:
+        app = explorer(gains)
+    finally:
+        i18n.set_language("en")
+    row = app.children[0]
+    assert set(row.children) == set(app.controls.values())
+    assert "wrap" in row.layout.flex_flow
+    for control in app.controls.values():
+        width = int(control.style.description_width.removesuffix("px"))
+        assert _label_px(control.description) <= width, control.description
+        assert control.layout.flex == "0 0 auto"
+        assert int(control.layout.width.removesuffix("px")) >= width + 200  # track + readout

@@ -18,8 +18,12 @@ from marketing_kit.i18n import t
 from marketing_kit.widgets import _plotly
 from marketing_kit.widgets._base import Explorer
 
-STYLE = {"description_width": "130px"}
-LAYOUT = widgets.Layout(width="360px")
+# "Margin per response ($)" needs about 160 px. Three 400 px sliders are wider than a notebook's
+# output (about 970 px beside the file browser), so the row wraps instead of squeezing them (a
+# squeezed row kept their width but shrank the tracks to 17 px).
+STYLE = {"description_width": "170px"}
+SLIDER_WIDTH = "400px"
+ROW = {"flex_flow": "row wrap"}
 BLUE, GREEN, GREY, RED = "#1565c0", "#2e7d32", "#b0bec5", "#c62828"
 
 
@@ -53,7 +57,8 @@ class MailingExplorer(Explorer):
                 description=t("Deciles mailed")),
         }
         for control in controls.values():
-            control.style, control.layout, control.continuous_update = STYLE, LAYOUT, False
+            control.style, control.continuous_update = STYLE, False
+            control.layout = widgets.Layout(width=SLIDER_WIDTH, flex="0 0 auto")
         self.summary = widgets.HTML()
         self.controls = controls  # read by _compute before Explorer.__init__ sets them again
         self._drawn: dict[object, object] = {}  # trace index / "title" -> values last drawn
@@ -62,8 +67,9 @@ class MailingExplorer(Explorer):
         except (TypeError, ValueError):  # refresh() below shows the message
             first = {}
         self.chart = mailing_widget(first)  # born drawn: the comm_open carries the picture
-        super().__init__(controls, [widgets.HBox(list(controls.values())), self.summary,
-                                    self.chart])
+        super().__init__(controls, [widgets.HBox(list(controls.values()),
+                                                 layout=widgets.Layout(**ROW)),
+                                    self.summary, self.chart])
         self.refresh()
 
     def update(self) -> None:
