@@ -336,13 +336,17 @@ def measure(names: list[str], copies: list[tuple[str, str | None]],
             for label in [BASELINE, *[n for n in EXPLORERS if n in names and n != BASELINE]]:
                 recipe, cls_name = EXPLORERS[label]
                 for tag, pythonpath in copies:
-                    try:
-                        row = measure_one(context, port, label, recipe, cls_name, moves, tag,
-                                          pythonpath)
-                    except Exception as error:  # one explorer's failure must not end the run
-                        print(f"  {label} [{tag}]: NOT MEASURED "
-                              f"({str(error).splitlines()[0]})", flush=True)
-                        shutdown_kernels(port)
+                    row = None
+                    for attempt in (1, 2):  # a page that did not load is retried once
+                        try:
+                            row = measure_one(context, port, label, recipe, cls_name, moves,
+                                              tag, pythonpath)
+                            break
+                        except Exception as error:  # one failure must not end the run
+                            print(f"  {label} [{tag}]: attempt {attempt} NOT MEASURED "
+                                  f"({str(error).splitlines()[0]})", flush=True)
+                            shutdown_kernels(port)
+                    if row is None:
                         continue
                     rows.append(row)
                     print(f"  {label} [{tag}] ({row['path']}): p95 {pct(row['e2e'], 95):.0f} ms"
