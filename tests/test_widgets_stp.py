@@ -7,7 +7,14 @@ import pytest
 
 from marketing_kit import datasets, stp
 from marketing_kit.widgets import _plotly
-from marketing_kit.widgets.stp import MAP_TRACES, biplot, diagnostics_chart, explorer
+from marketing_kit.widgets.stp import (
+    MAP_TRACES,
+    STYLE,
+    WEIGHT_LABELS,
+    biplot,
+    diagnostics_chart,
+    explorer,
+)
 
 BASES = ["age", "income", "visits_per_week", "spend_per_visit", "price_sensitivity",
          "health_focus", "convenience_need", "social_space", "taste_exploration"]
@@ -117,6 +124,17 @@ def test_ranking_table_headers_are_translated(survey):
     assert headers["en"] == ["segment no.", "segment name", "attractiveness score", "rank"]
     assert headers["ko"] == ["세분시장 번호", "세분시장 이름", "매력도 점수", "순위"]
     assert tables["ko"].count("<tr") == 1 + 5  # one header row, one row per segment
+
+
+def test_control_labels_fit_their_width(app):
+    """English labels in JupyterLab's 13 px UI font take about 7 px a character (measured in
+    Chromium: "weight: competition" 130 px); "weight: competitive_intensity" (192 px) was cut."""
+    from marketing_kit import i18n
+
+    width = int(STYLE["description_width"].removesuffix("px"))
+    for control in app.controls.values():
+        assert len(control.description) * 7 <= width, control.description
+    assert all(label in i18n.catalogue("ko") for label in WEIGHT_LABELS.values())
 
 
 def test_scorecard_chart_shows_the_ranking_best_on_top(app):

@@ -44,7 +44,8 @@ __all__ = ["MAP_TRACES", "StpExplorer", "biplot", "diagnostics_chart", "draw_map
 
 STYLE = {"description_width": "150px"}
 NONE = "(none)"
-WEIGHT_LABELS = {c: f"weight: {c}" for c in stp.CRITERIA}  # catalogue keys, one per criterion
+WEIGHT_LABELS = {**{c: f"weight: {c}" for c in stp.CRITERIA},  # catalogue keys that fit STYLE
+                 "competitive_intensity": "weight: competition"}
 TITLE = {"font": {"size": 13}, "x": 0.5}
 # Trace uids of the explorer's perceptual map (map_widget), in trace order.
 MAP_TRACES = ("attributes", "brands", "nearest competitor", "highlight", "ideal")
