@@ -198,3 +198,23 @@ def test_model_dropdown_shows_readable_names_and_keeps_raw_values(data, code):
     assert title.endswith(expected[1])  # the chart title names the model as the dropdown does
     if code == "ko":
         assert all(label in i18n.catalogue("ko").values() for label in labels)
+
+
+@pytest.mark.parametrize("code", ["en", "ko"])
+def test_table_headers_are_words_not_column_names(data, code):
+    """The English table's headers were the raw columns (monthly_cost, qualified_leads)."""
+    import re
+
+    from marketing_kit import i18n
+
+    i18n.set_language(code)
+    try:
+        html = explorer(*data).table_html.value
+    finally:
+        i18n.set_language("en")
+    headers = [h for h in re.findall(r"<th>(.*?)</th>", html) if h]
+    expected = {"en": ["channels", "monthly cost ($)", "qualified leads", "lead quality",
+                       "cost per qualified lead ($)", "conversions"],
+                "ko": ["채널 수", "월 비용 ($)", "적격 리드", "리드 품질", "적격 리드당 비용 ($)",
+                       "전환 수"]}[code]
+    assert headers[:6] == expected

@@ -36,6 +36,14 @@ def _model_label(model: str) -> str:
     return labels.get(model, model)
 
 
+def _table_headers() -> dict[str, str]:
+    """The before/after table's headers (:data:`TABLE_COLUMNS`) in words, not column names."""
+    return {"channels": t("channels"), "monthly_cost": t("monthly cost ($)"),
+            "qualified_leads": t("qualified leads"), "lead_quality": t("lead quality"),
+            "cost_per_qualified_lead": t("cost per qualified lead ($)"),
+            "conversions": t("conversions")}
+
+
 def model_options() -> list[tuple[str, str]]:
     """The model dropdown's ``(label, value)`` options; the values are
     :data:`marketing_kit.attribution.MODELS` (what ``.value`` takes)."""
@@ -152,7 +160,7 @@ class AttributionExplorer(Explorer):
             f"{before['lead_quality']:.0%} &rarr; {after['lead_quality']:.0%}"
         )
         shown = self.cut[TABLE_COLUMNS]
-        shown = shown.rename(index=lambda row: t(str(row)), columns=lambda column: t(column))
+        shown = shown.rename(index=lambda row: t(str(row)), columns=_table_headers())
         self.table_html.value = shown.to_html(float_format=lambda x: f"{x:,.2f}")
         shares = [after[c] / before[c] * 100 for c in CUT_COLUMNS]
         money = {"monthly_cost": "$"}
