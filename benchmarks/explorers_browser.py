@@ -276,7 +276,8 @@ def measure_one(context, port: int, label: str, recipe: str | None, cls_name: st
                            ".jp-OutputArea-output .jupyter-widgets .widget-dropdown",
                            state="attached", timeout=120_000)  # the first may sit on a tab
     page.wait_for_timeout(3000)  # plotly.js and images finish their first draw
-    root = page.query_selector(".jp-OutputArea-output")
+    # the output holding the widgets (not a warning printed beside it, which may go away)
+    root = page.query_selector(".jp-OutputArea-output:has(.jupyter-widgets)")
     page.evaluate(OBSERVE_JS, [root, CONTROL_SELECTOR])
     controls = controls_of(root)
     page.evaluate(EXEC_JS, "from benchmarks.explorers_browser import TIMES; TIMES.clear()")
@@ -312,11 +313,13 @@ def screenshot(page, root, path: Path) -> None:
     """The explorer's output as a PNG. A clip of the page, not an element screenshot: that waits
     for the element to be "stable", and timed out (30 s) on some explorers in quiet runs."""
     box = root.bounding_box()
+    if box is None:
+        print(f"  no screenshot {path.name}: the output is not visible", flush=True)
+        return
     page.set_viewport_size({"width": 1400, "height": max(1100, int(box["height"]) + 40)})
     root.evaluate("e => e.scrollIntoView()")
     page.wait_for_timeout(300)
-    box = root.bounding_box()
-    page.screenshot(path=str(path), clip=box)
+    page.screenshot(path=str(path), clip=root.bounding_box() or box)
     page.set_viewport_size({"width": 1400, "height": 1100})
 
 
