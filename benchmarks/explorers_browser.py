@@ -15,11 +15,12 @@ or the HTML board's new markup (image decoding and paint are not counted).
 
 In the kernel, each explorer's ``update`` is wrapped to record its wall and CPU time: the
 Python side. Side by side in the same run: **baseline** (one ipywidgets slider updating one
-``Label``). ``--before DIR`` makes the run a before/after pair: every explorer (and the baseline)
-is measured on the copy of ``marketing_kit`` in ``DIR`` (e.g. ``git archive <commit>
-marketing_kit``; the scratch notebook puts ``DIR`` first on ``sys.path``) and then on this tree,
-one right after the other in the same JupyterLab and browser, so both see the same load.
-``--pythonpath DIR`` measures only that copy.
+``Label``) and **floor** (one slider moving the one point of a ``_plotly.Chart``: what every
+chart explorer costs before it computes anything). ``--before DIR`` makes the run a before/after
+pair: every explorer (and the baseline) is measured on the copy of ``marketing_kit`` in ``DIR``
+(e.g. ``git archive <commit> marketing_kit``; the scratch notebook puts ``DIR`` first on
+``sys.path``) and then on this tree, one right after the other in the same JupyterLab and
+browser, so both see the same load. ``--pythonpath DIR`` measures only that copy.
 
 ``python -m benchmarks.explorers_browser [--before DIR | --pythonpath DIR] [--tag NAME]
 [name ...]``.
@@ -52,9 +53,12 @@ GOAL_P95_MS, GOAL_PYTHON_MS, GOAL_RATIO = 100.0, 50.0, 2.0
 MOVES = 12  # timed control moves per explorer (round-robin over its visible controls)
 SETTLE_MS = 300  # kernel idle again and the output quiet this long = updated
 BASELINE = "baseline: 1 slider -> 1 Label"
+CHART_FLOOR = "floor: 1 slider -> 1-point plotly Chart"
+REFERENCES = {BASELINE: "baseline", CHART_FLOOR: "reference"}
 # label -> recipe (benchmarks.widgets RECIPES or BROWSER_RECIPES; None: the baseline), class
 EXPLORERS: dict[str, tuple[str | None, str | None]] = {
     BASELINE: (None, None),
+    CHART_FLOOR: ("chart floor", None),
     "swot.SwotExplorer": ("SwotExplorer", "SwotExplorer"),
     "stp.StpExplorer": ("StpExplorer", "StpExplorer"),
     "nps.NpsExplorer": ("NpsExplorer", "NpsExplorer"),
@@ -100,6 +104,16 @@ def kernel_build(recipe: str | None, cls_name: str | None):
         slider.observe(timed(lambda change: setattr(label, "value", str(change["new"]))),
                        names="value")
         return widgets.VBox([slider, label])
+    if recipe == "chart floor":  # what any explorer on a Chart costs: nothing to compute
+        from marketing_kit.widgets import _plotly
+
+        slider = widgets.IntSlider(value=50, min=0, max=100)
+        chart = _plotly.new_figure([{"type": "scatter", "x": [50], "y": [50]}],
+                                   {"xaxis": {"range": [0, 100]}, "yaxis": {"range": [0, 100]}},
+                                   width=400, height=300)
+        slider.observe(timed(lambda change: _plotly.update(chart, {0: {"x": [change["new"]]}})),
+                       names="value")
+        return widgets.VBox([slider, chart])
     from benchmarks.widgets import BROWSER_RECIPES, RECIPES, explorers_in
 
     widget = {**RECIPES, **BROWSER_RECIPES}[recipe]()
@@ -263,7 +277,10 @@ def measure_one(context, port: int, label: str, recipe: str | None, cls_name: st
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    url = f"http://127.0.0.1:{port}/lab/workspaces/bench-{tag}/tree/{path}?token={TOKEN}"
+    # a workspace of its own: a shared one reopens the previous page's notebook, which then
+    # raced this one to be the current widget (a row of the floor measured the baseline)
+    workspace = f"bench-{Path(path).stem}-{time.monotonic_ns()}"
+    url = f"http://127.0.0.1:{port}/lab/workspaces/{workspace}/tree/{path}?token={TOKEN}"
     page.goto(url, wait_until="domcontentloaded", timeout=90_000)
     page.wait_for_function(
         "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
@@ -336,9 +353,13 @@ def measure(names: list[str], copies: list[tuple[str, str | None]],
             browser = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS,
                                              headless=True)
             context = browser.new_context(viewport={"width": 1400, "height": 1100})
-            for label in [BASELINE, *[n for n in EXPLORERS if n in names and n != BASELINE]]:
+            for label in [*REFERENCES, *[n for n in EXPLORERS if n in names
+                                         and n not in REFERENCES]]:
                 recipe, cls_name = EXPLORERS[label]
                 for tag, pythonpath in copies:
+                    if label == CHART_FLOOR and pythonpath and not (
+                            Path(pythonpath) / "marketing_kit/widgets/_plotly.py").exists():
+                        continue  # a copy from before the client-side charts
                     row = None
                     for attempt in (1, 2):  # a page that did not load is retried once
                         try:
@@ -398,7 +419,7 @@ def render(rows: list[dict]) -> str:
             f"{statistics.median(r['e2e']) if r['e2e'] else float('nan'):.0f} | {p95:.0f} | "
             f"{pct(r['python_wall'], 50):.0f} | {python95:.0f} | "
             f"{pct(r['python_cpu'], 95):.0f} | {ratio:.1f} | "
-            f"{'baseline' if r['explorer'] == BASELINE else ('yes' if met else 'no')} |")
+            f"{REFERENCES.get(r['explorer'], 'yes' if met else 'no')} |")
     return "\n".join(lines)
 
 
