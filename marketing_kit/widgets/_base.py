@@ -8,6 +8,7 @@ a headless kernel and in pytest, and a test can see that the picture changed.
 from __future__ import annotations
 
 import io
+from contextlib import ExitStack
 
 import ipywidgets as widgets
 import numpy as np
@@ -88,11 +89,29 @@ class Explorer(widgets.VBox):
     def update(self) -> None:  # pragma: no cover - every subclass overrides it
         raise NotImplementedError
 
+    def outputs(self) -> list[widgets.Widget]:
+        """Every widget inside the explorer except its controls (charts, tables, labels)."""
+        controls = {id(control) for control in self.controls.values()}
+        found, stack = [], [self]
+        while stack:
+            widget = stack.pop()
+            if id(widget) in controls:
+                continue
+            found.append(widget)
+            stack.extend(getattr(widget, "children", ()))
+        return found
+
     def refresh(self, change: object = None) -> None:
-        """Recompute and redraw; show a readable message if the inputs are invalid."""
-        try:
-            self.update()
-        except (TypeError, ValueError) as error:
-            self.message.value = f"<span style='color:#b00020'>⚠ {error}</span>"
-        else:
-            self.message.value = ""
+        """Recompute and redraw; show a readable message if the inputs are invalid.
+
+        What ``update`` changes reaches the browser together, when it returns: the chart, the
+        tables and the labels of one move are drawn in one go, never half-updated."""
+        with ExitStack() as held:
+            for widget in self.outputs():
+                held.enter_context(widget.hold_sync())
+            try:
+                self.update()
+            except (TypeError, ValueError) as error:
+                self.message.value = f"<span style='color:#b00020'>⚠ {error}</span>"
+            else:
+                self.message.value = ""
