@@ -251,6 +251,8 @@ def move(page, kind: str, control, step: int) -> bool:
         page.wait_for_timeout(SETTLE_MS)
     if not control.is_visible():
         return False  # on a tab this benchmark could not open: not timed
+    if control.evaluate("e => !!e.closest('[disabled], .mod-disabled')"):
+        return False  # disabled for the current setting (attribution's half-life): not timed
     if kind == "slider":
         # scrollIntoView, not Playwright's scroll_into_view_if_needed: that waited for a SWOT
         # slider handle to be "stable" and timed out (30 s) in two quiet runs
