@@ -331,11 +331,11 @@ def measure_one(context, port: int, label: str, recipe: str | None, cls_name: st
 def screenshot(page, root, path: Path) -> None:
     """The explorer's output as a PNG. A clip of the page, not an element screenshot: that waits
     for the element to be "stable", and timed out (30 s) on some explorers in quiet runs."""
-    box = root.bounding_box()
+    box = root.bounding_box()  # the page grows to fit it below JupyterLab's bars
     if box is None:
         print(f"  no screenshot {path.name}: the output is not visible", flush=True)
         return
-    page.set_viewport_size({"width": 1400, "height": max(1100, int(box["height"]) + 40)})
+    page.set_viewport_size({"width": 1400, "height": max(1100, int(box["height"]) + 300)})
     root.evaluate("e => e.scrollIntoView()")
     page.wait_for_timeout(300)
     page.screenshot(path=str(path), clip=root.bounding_box() or box)
