@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from marketing_kit import datasets, ga4
@@ -59,6 +61,9 @@ def test_initial_state_is_the_whole_year(app, export):
         "Sessions (line) and key events (bars) per week", "Session key event rate by landing page"]
     assert app.chart.layout.xaxis3.title.text == "key events per 100 sessions (95 % CI)"
     assert "/pricing" in app.table_html.value and "Engagement rate" in app.cards.value
+    headers = re.findall(r"<th>([^<]*)</th>", app.table_html.value)
+    assert {"sessions", "engagement rate", "key events", "key event rate"} <= set(headers)
+    assert not [h for h in headers if "_" in h]  # words, not the raw column names
     assert len(app.weekly) == 51  # complete weeks only
 
 

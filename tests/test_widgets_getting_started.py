@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from marketing_kit import datasets
@@ -27,6 +29,8 @@ def test_initial_state_is_the_whole_year_of_all_channels(app, weekly):
     assert app.selected["leads"] == weekly["leads"].sum()
     assert len(app.series) == 52
     assert "LinkedIn" in app.table_html.value
+    assert "<th>cost per lead</th>" in app.table_html.value  # headers in words, not column names
+    assert "_" not in "".join(re.findall(r"<th>([^<]*)</th>", app.table_html.value))
     assert f"{weekly['leads'].sum():,}" in app.summary.value
     chart = app.chart
     assert isinstance(chart, _plotly.Chart) and len(chart.data) == 3

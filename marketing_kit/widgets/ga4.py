@@ -124,8 +124,8 @@ class Ga4DashboardExplorer(Explorer):
             f"color:#555'>{label}</div><div style='font-size:20px;font-weight:600'>"
             f"{_format(name, self.kpis[name])}</div></div>"
             for name, label in ((name, _kpi_label(name)) for name in KPI_LABELS))
-        headers = {"sessions": t("sessions"), "engagement_rate": t("engagement_rate"),
-                   "key_events": t("key_events"), "key_event_rate": t("key_event_rate")}
+        headers = {"sessions": t("sessions"), "engagement_rate": t("engagement rate"),
+                   "key_events": t("key events"), "key_event_rate": t("key event rate")}
         shown = self.table[list(headers)].rename(columns=headers)
         self.table_html.value = shown.to_html(
             formatters={headers["engagement_rate"]: "{:.1%}".format,

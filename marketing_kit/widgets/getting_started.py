@@ -34,7 +34,7 @@ def column_names() -> dict[str, str]:
     """Metric and table column names as shown, in the current language (values stay English)."""
     return {"reach": t("reach"), "clicks": t("clicks"), "leads": t("leads"),
             "customers": t("customers"), "spend": t("spend"), "hours": t("hours"),
-            "cost": t("cost"), "cost_per_lead": t("cost_per_lead")}
+            "cost": t("cost"), "cost_per_lead": t("cost per lead")}
 
 
 def _channel_label(channel: str) -> str:
