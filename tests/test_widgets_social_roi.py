@@ -28,6 +28,7 @@ def test_initial_state_reproduces_the_seed_table(app):
     assert round(app.table.loc["Facebook", "roi_pct"]) == 171
     assert round(app.table.loc["Total", "roi_pct"]) == 7
     assert "Facebook" in app.table_html.value
+    assert "<th>ROI (%)</th>" in app.table_html.value and "roi_pct" not in app.table_html.value
     bars = app.roi_figure.data[0]
     assert isinstance(app.roi_figure, _plotly.Chart) and len(app.roi_figure.data) == 1
     assert list(bars.x) == CHANNELS

@@ -132,7 +132,7 @@ class SocialRoiExplorer(Explorer):
                 "conversions": t("conversions"),
                 "revenue": t("revenue"),
                 "cost": t("cost"),
-                "roi_pct": t("roi_pct"),
+                "roi_pct": t("ROI (%)"),
             },
         )
         self.table_html.value = shown.to_html(float_format=lambda x: f"{x:,.1f}", index_names=False)
