@@ -276,3 +276,13 @@ def test_charts_are_built_with_their_first_picture(crm, opened_charts):
         sent = sends(app.figure)
         app.refresh()
         assert sent == [] and app.message.value == ""
+
+
+def test_every_touch_of_the_year_shows_its_whole_dot(crm):
+    """The timeline's date axis leaves a margin beyond the first and last touch of the data:
+    a dot on 31 December was cut in half at the chart's edge."""
+    accounts, contacts, touches = crm
+    app = AccountTimeline(accounts, contacts, touches)
+    low, high = (pd.Timestamp(day) for day in app.figure.layout.xaxis.range)
+    when = pd.to_datetime(touches["timestamp"])
+    assert low <= when.min() - pd.Timedelta(days=5) and when.max() + pd.Timedelta(days=5) <= high
