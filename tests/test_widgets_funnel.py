@@ -235,6 +235,8 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul():
         english_hover = english.children[2].figure.data[1].text[0]
         assert plot.data[1].text[0] != english_hover
         assert plot.data[1].text[0].split("<br>")[1][:16] == english_hover.split("<br>")[1][:16]
+        assert [s.value for s in plot.layout.xaxis.tickformatstops][1] == "%Y년 %-m월"
+        assert not english.children[2].figure.layout.xaxis.tickformatstops
         english.children[0].controls["SQL"].value = 0.45
         assert funnel_app.impact == pytest.approx(english.children[0].impact)
         assert f"{funnel_app.impact:+,.0f}" in funnel_app.summary.value

@@ -178,6 +178,9 @@ def test_korean_labels_keep_the_numbers_and_draw_hangul(export):
         assert list(app.chart.data[2].x) == list(english.chart.data[2].x)
         assert "<th>세션</th>" in app.table_html.value and "/pricing" in app.table_html.value
         assert app.kpis.equals(english.kpis) and app.table.equals(english.table)
+        stops = [s.value for s in app.chart.layout.xaxis.tickformatstops]
+        assert stops == ["%-m월 %-d일", "%Y년 %-m월", "%Y년"]  # not plotly.js's "Jan 2025"
+        assert not english.chart.layout.xaxis.tickformatstops  # English keeps plotly's labels
         assert trend.startswith(b"\x89PNG") and rates.startswith(b"\x89PNG")
     finally:
         i18n.set_language("en")

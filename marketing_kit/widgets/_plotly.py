@@ -40,6 +40,8 @@ import traitlets
 from plotly.offline import get_plotlyjs
 from plotly.utils import PlotlyJSONEncoder
 
+from marketing_kit.i18n import language
+
 FONT = ("Inter, 'Helvetica Neue', Arial, 'NanumGothic', 'Noto Sans CJK KR', 'Malgun Gothic', "
         "'Apple SD Gothic Neo', sans-serif")
 TEMPLATE = "simple_white"
@@ -174,6 +176,22 @@ def new_figure(traces: Sequence[Mapping] = (), layout: Mapping | None = None,
     figure = go.Figure(data=[dict(trace) for trace in traces], layout=merged)
     figure.layout.template = None  # the browser applies TEMPLATE, sent once per chart
     return Chart(figure)
+
+
+_DAY_MS = 86_400_000
+
+
+def date_ticks() -> dict:
+    """Date-axis properties for the current language. plotly.js names months in English
+    ("Jan 2025", "Mar 3"); the Korean edition numbers them instead ("2025년 1월", "3월 3일"),
+    at whatever tick spacing plotly picks (d3-time-format, no plotly.js locale needed)."""
+    if language() != "ko":
+        return {}
+    return {"tickformatstops": [
+        {"dtickrange": [None, 28 * _DAY_MS], "value": "%-m월 %-d일"},
+        {"dtickrange": [28 * _DAY_MS, 365 * _DAY_MS], "value": "%Y년 %-m월"},
+        {"dtickrange": [365 * _DAY_MS, None], "value": "%Y년"},
+    ]}
 
 
 def _paths(properties: Mapping, prefix: str = "") -> dict[str, object]:

@@ -258,7 +258,8 @@ def timeline_widget(timeline: pd.DataFrame | None = None, contacts: pd.DataFrame
               for stage, colour in STAGE_COLOURS.items()]
     layout = {"title": {"text": "", "font": {"size": 13}, "x": 0.5},
               # a week of margin either side: a touch on 1 Jan or 31 Dec shows its whole dot
-              "xaxis": {"type": "date", "range": ["2024-12-25", "2026-01-07"],
+              "xaxis": {**_plotly.date_ticks(), "type": "date",
+                        "range": ["2024-12-25", "2026-01-07"],
                         "showgrid": True, "gridcolor": "#e0e0e0"},
               "yaxis": {"tickvals": [], "ticktext": [], "tickfont": {"size": 11},
                         "ticklabelstandoff": 8,

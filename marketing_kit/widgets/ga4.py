@@ -178,7 +178,8 @@ def dashboard_widget(values: dict[int, dict] | None = None) -> _plotly.Chart:
                    "xanchor": "center", "showarrow": False, "font": {"size": 13}}
     layout = {
         "showlegend": False,  # the titles say which is the line and which the bars
-        "xaxis": {"domain": [0, 0.47], "tickangle": -30, "tickfont": {"size": 10}},
+        "xaxis": {**_plotly.date_ticks(), "domain": [0, 0.47], "tickangle": -30,
+                  "tickfont": {"size": 10}},
         "yaxis": {"title": {"text": t("key events per week (bars)"), "font": {"color": AMBER_TEXT}},
                   "rangemode": "tozero"},
         # tickmode auto: plotly.js would sync an overlaying axis's ticks to its base (2602, ...)
